@@ -1,0 +1,154 @@
+"""Client-side pacing from Attentive's x-ratelimit-* headers, shared by all threads."""
+
+from __future__ import annotations
+
+import math
+import threading
+import time
+from collections import deque
+from collections.abc import Callable, Mapping
+
+from attentive_desktop.api.errors import Cancelled
+from attentive_desktop.api.retry import Wait, event_wait
+
+
+def _int_header(headers: Mapping[str, str], name: str) -> int | None:
+    value = headers.get(name)
+    if value is None:
+        lowered = {str(k).lower(): v for k, v in headers.items()}
+        value = lowered.get(name)
+    try:
+        return int(str(value).strip()) if value is not None else None
+    except ValueError:
+        return None
+
+
+class RateLimitPacer:
+    """Spaces requests so a burst slows down before Attentive refuses it.
+
+    Rules, applied under one lock so any number of threads share them:
+
+    - Requests leave at least 1 / (limit x `safety`) seconds apart (slots are reserved in
+      order, so concurrent callers queue up evenly rather than stampeding).
+    - Never more than `limit` requests in any window of `window` seconds (own send log).
+    - When a response says x-ratelimit-remaining: 0, or a 429 arrives, everyone waits until
+      the window that began with the oldest request sent in the last second has passed.
+    - The limit is learned from x-ratelimit-limit (default `default_limit`). Until the first
+      response has been observed only one request goes out (a probe), so a burst cannot
+      overrun a limit lower than the default; after `probe_timeout` seconds without any
+      observation the others go anyway.
+
+    `clock` and `wait` are injectable for deterministic tests; `wait(event, seconds)` must
+    return True when `event` (the caller's cancel event) is set, which raises Cancelled.
+    """
+
+    def __init__(
+        self,
+        default_limit: int = 150,
+        *,
+        clock: Callable[[], float] = time.monotonic,
+        wait: Wait = event_wait,
+        safety: float = 0.97,
+        window: float = 1.0,
+        probe_timeout: float = 2.0,
+    ) -> None:
+        if default_limit < 1:
+            raise ValueError("default_limit must be at least 1")
+        self._clock = clock
+        self._wait = wait
+        self._safety = safety
+        self._window = window
+        # Margin on the window so requests 1 s apart on our side are not <1 s apart on arrival.
+        self._window_margin = 0.02 * window
+        self._probe_timeout = probe_timeout
+        self._lock = threading.Lock()
+        self._limit = default_limit
+        self._next_slot = -math.inf
+        self._blocked_until = -math.inf
+        self._slots: deque[float] = deque()
+        self._observed = False
+        self._probe_at: float | None = None
+
+    @property
+    def limit(self) -> int:
+        """Requests per window currently assumed (learned from x-ratelimit-limit)."""
+        with self._lock:
+            return self._limit
+
+    @property
+    def interval(self) -> float:
+        """The minimum spacing between requests, in seconds."""
+        with self._lock:
+            return self._interval()
+
+    def _interval(self) -> float:
+        return self._window / (self._limit * self._safety)
+
+    def _prune(self, now: float) -> None:
+        horizon = now - self._window - self._window_margin
+        while self._slots and self._slots[0] <= horizon:
+            self._slots.popleft()
+
+    def _reserve(self, now: float) -> float | None:
+        """Reserve the next slot (None while a probe is outstanding)."""
+        self._prune(now)
+        if not self._observed:
+            if self._probe_at is not None and now < self._probe_at + self._probe_timeout:
+                return None
+            if self._probe_at is None:
+                self._probe_at = now
+        slot = max(now, self._next_slot, self._blocked_until)
+        if len(self._slots) >= self._limit:
+            slot = max(slot, self._slots[-self._limit] + self._window + self._window_margin)
+        self._next_slot = slot + self._interval()
+        self._slots.append(slot)
+        return slot
+
+    def acquire(self, cancel: threading.Event | None = None) -> None:
+        """Block until a request may go. Raises Cancelled if `cancel` is set meanwhile."""
+        cancel = cancel if cancel is not None else threading.Event()
+        while True:
+            if cancel.is_set():
+                raise Cancelled()
+            with self._lock:
+                now = self._clock()
+                slot = self._reserve(now)
+                if slot is not None and slot <= now:
+                    return
+            if slot is None:
+                # Waiting for the probe's answer: poll briefly so a cancel still wins at once.
+                if self._wait(cancel, 0.02):
+                    raise Cancelled()
+                continue
+            if self._wait(cancel, slot - now):
+                raise Cancelled()
+            with self._lock:
+                # A 429 or an exhausted budget seen while we waited moves everyone back.
+                if self._blocked_until <= slot:
+                    return
+
+    def observe(self, status: int | None, headers: Mapping[str, str] | None = None) -> None:
+        """Learn from a response (status None: no response, e.g. a dropped connection)."""
+        headers = headers or {}
+        limit = _int_header(headers, "x-ratelimit-limit")
+        remaining = _int_header(headers, "x-ratelimit-remaining")
+        with self._lock:
+            now = self._clock()
+            self._observed = True
+            if limit is not None and 1 <= limit <= 1_000_000 and limit != self._limit:
+                old_interval = self._interval()
+                self._limit = limit
+                if self._next_slot > -math.inf:
+                    # Slowing down applies to the very next request, not the one after it.
+                    last_slot = self._next_slot - old_interval
+                    self._next_slot = max(self._next_slot, last_slot + self._interval())
+            if status == 429 or (remaining is not None and remaining <= 0):
+                self._prune(now)
+                recent = [s for s in self._slots if now - self._window < s <= now]
+                if recent:
+                    until = recent[0] + self._window + self._window_margin
+                else:
+                    until = now + self._interval()
+                if status == 429:
+                    until = max(until, now + self._interval())
+                self._blocked_until = max(self._blocked_until, until)

@@ -1,0 +1,179 @@
+"""One API call: pacing, the attempt loop with retries, exchange reports and cancellation."""
+
+from __future__ import annotations
+
+import random
+import threading
+import time
+from collections.abc import Callable
+from dataclasses import dataclass
+
+import httpx
+
+from attentive_desktop.api.bodies import decode_body, redact, trim_text, trim_utf8
+from attentive_desktop.api.errors import (
+    RETRYABLE,
+    ApiError,
+    Cancelled,
+    NetworkError,
+    RequestTimeout,
+    error_for_response,
+)
+from attentive_desktop.api.exchange import RESPONSE_BODY_LIMIT, Exchange
+from attentive_desktop.api.pacing import RateLimitPacer
+from attentive_desktop.api.retry import RetryPolicy, Wait
+
+
+@dataclass(frozen=True)
+class Call:
+    """What one API call sends; `query` is already encoded (e.g. "phone=%2B1415…")."""
+
+    method: str
+    endpoint: str
+    query: str = ""
+    body: str | None = None
+    user: str = ""
+    write: bool = False
+
+
+@dataclass(frozen=True)
+class Reply:
+    """A successful response: status, headers and the body as bytes and text."""
+
+    status: int
+    headers: httpx.Headers
+    content: bytes
+    text: str
+
+
+class Sender:
+    """Runs calls against `base_url` with the key, pacing, retries and exchange reports."""
+
+    def __init__(
+        self,
+        *,
+        base_url: str,
+        api_key: str,
+        http: httpx.Client,
+        user_agent: str,
+        retry: RetryPolicy,
+        pacer: RateLimitPacer,
+        on_exchange: Callable[[Exchange], None] | None,
+        rng: random.Random,
+        wait: Wait,
+        clock: Callable[[], float],
+    ) -> None:
+        self._base_url = base_url
+        self._key = api_key
+        self._http = http
+        self._user_agent = user_agent
+        self._retry = retry
+        self._pacer = pacer
+        self._on_exchange = on_exchange
+        self._rng = rng
+        self._rng_lock = threading.Lock()
+        self._wait = wait
+        self._clock = clock
+        self.cancel_event = threading.Event()
+
+    def _safe(self, text: str) -> str:
+        return redact(text, (self._key,))
+
+    def run(self, call: Call) -> Reply:
+        """Send `call`, retrying retryable failures; raise the last ApiError or Cancelled."""
+        url = self._base_url + call.endpoint + (f"?{call.query}" if call.query else "")
+        content = call.body.encode("utf-8") if call.body is not None else None
+        headers = {
+            "Authorization": f"Bearer {self._key}",
+            "Accept": "application/json",
+            "User-Agent": self._user_agent,
+        }
+        if content is not None:
+            headers["Content-Type"] = "application/json"
+        began = self._clock()
+        attempt = 0
+        while True:
+            attempt += 1
+            if self.cancel_event.is_set():
+                raise Cancelled()
+            self._pacer.acquire(self.cancel_event)
+            result = self._attempt(call, url, headers, content, attempt)
+            if isinstance(result, Reply):
+                return result
+            error = result
+            error.attempts = attempt
+            if not isinstance(error, RETRYABLE) or attempt >= self._retry.max_attempts:
+                raise error
+            with self._rng_lock:
+                delay = self._retry.delay(attempt, self._rng)
+            if self._clock() - began + delay > self._retry.max_total:
+                raise error
+            if self._wait(self.cancel_event, delay):
+                raise Cancelled()
+
+    def _attempt(
+        self,
+        call: Call,
+        url: str,
+        headers: dict[str, str],
+        content: bytes | None,
+        attempt: int,
+    ) -> Reply | ApiError:
+        started_at = time.time()
+        t0 = time.perf_counter()
+        status: int | None = None
+        response_headers: httpx.Headers | None = None
+        body_text = ""
+        error: ApiError | None = None
+        reply: Reply | None = None
+        try:
+            response = self._http.request(call.method, url, content=content, headers=headers)
+        except httpx.TimeoutException as exc:
+            error = RequestTimeout(self._with_detail(RequestTimeout.default_message, exc))
+        except httpx.TransportError as exc:
+            error = NetworkError(self._with_detail(NetworkError.default_message, exc))
+        else:
+            status = response.status_code
+            response_headers = response.headers
+            body_text = decode_body(response.content, response.charset_encoding)
+            if 200 <= status <= 299:
+                reply = Reply(status, response.headers, response.content, body_text)
+            else:
+                error = error_for_response(
+                    status,
+                    body_text,
+                    write=call.write,
+                    endpoint=call.endpoint,
+                    secrets=(self._key,),
+                )
+        finally:
+            # Always tell the pacer, so an outstanding probe never blocks other callers.
+            self._pacer.observe(status, response_headers)
+        duration_ms = (time.perf_counter() - t0) * 1000.0
+        self._report(
+            Exchange(
+                started_at=started_at,
+                method=call.method,
+                url=self._safe(url),
+                endpoint=call.endpoint,
+                user=self._safe(call.user),
+                status=status,
+                duration_ms=duration_ms,
+                attempt=attempt,
+                request_body=self._safe(call.body or ""),
+                response_body=trim_utf8(self._safe(body_text), RESPONSE_BODY_LIMIT),
+                user_agent=self._user_agent,
+                error=str(error) if error is not None else None,
+            )
+        )
+        if reply is not None:
+            return reply
+        return error if error is not None else ApiError()
+
+    def _with_detail(self, message: str, exc: Exception) -> str:
+        detail = self._safe(str(exc).strip() or type(exc).__name__)
+        return f"{message} (Detail: {trim_text(detail, 200)})"
+
+    def _report(self, exchange: Exchange) -> None:
+        if self._on_exchange is not None:
+            self._on_exchange(exchange)
