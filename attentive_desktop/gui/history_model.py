@@ -1,0 +1,296 @@
+"""The request history as a lazily paged table model, plus a sorting proxy."""
+
+from __future__ import annotations
+
+import string
+from datetime import datetime
+from typing import TYPE_CHECKING, Any
+
+from PySide6.QtCore import (
+    QAbstractTableModel,
+    QModelIndex,
+    QObject,
+    QPersistentModelIndex,
+    QSortFilterProxyModel,
+    Qt,
+    Signal,
+    Slot,
+)
+from PySide6.QtGui import QBrush, QColor
+
+if TYPE_CHECKING:
+    from attentive_desktop.gui.history_service import HistoryService
+    from attentive_desktop.store.history import HistoryRecord
+
+
+PAGE_SIZE = 200
+TIME, METHOD, ENDPOINT, USER, STATUS, DURATION, ATTEMPTS, USER_AGENT = range(8)
+HEADERS = ("Time", "Method", "Endpoint", "User", "Status", "Duration", "Attempts", "User agent")
+
+RecordRole = Qt.ItemDataRole.UserRole + 1
+"""HistoryRecord of the row, any column."""
+SortRole = Qt.ItemDataRole.UserRole + 2
+"""The raw value a column sorts by (epoch seconds, status code or -1, milliseconds, …)."""
+
+_ASCII_LOWER = str.maketrans(string.ascii_uppercase, string.ascii_lowercase)
+_ERROR_COLOUR = "#c62828"
+_Index = QModelIndex | QPersistentModelIndex
+
+
+def matches_filter(record: HistoryRecord, text: str) -> bool:
+    """The store's filter rule for one record: ASCII case-insensitive substring of method,
+    endpoint, user, status or account (so live rows obey the filter the pages obey)."""
+    needle = text.strip().translate(_ASCII_LOWER)
+    if not needle:
+        return True
+    status = "" if record.status is None else str(record.status)
+    fields = (record.method, record.endpoint, record.user, status, record.account)
+    return any(needle in field.translate(_ASCII_LOWER) for field in fields)
+
+
+def status_text(record: HistoryRecord) -> str:
+    """The status code, "network error" when no response came back, or "—"."""
+    if record.status is not None:
+        return str(record.status)
+    return "network error" if record.error else "—"
+
+
+def local_time(started_at: float) -> str:
+    """Epoch seconds as local date and time, "2024-05-01 14:03:07"."""
+    return datetime.fromtimestamp(started_at).strftime("%Y-%m-%d %H:%M:%S")
+
+
+class HistoryTableModel(QAbstractTableModel):
+    """Request history, newest first, loaded page by page (200 rows) through a HistoryService.
+
+    Nothing here touches the database: pages and counts are requested from the service and
+    arrive as signals. A filter change starts a new generation; pages of older generations are
+    dropped. Live rows come in with `prepend(record)` and obey the active filter.
+
+    Signals:
+        totalChanged(int): rows matching the filter (-1 while unknown)
+        loadingChanged(bool): a page request is in flight / none is
+    """
+
+    totalChanged = Signal(int)
+    loadingChanged = Signal(bool)
+
+    def __init__(self, service: HistoryService, parent: QObject | None = None) -> None:
+        super().__init__(parent)
+        self._service = service
+        self._rows: list[HistoryRecord] = []
+        self._ids: set[int] = set()
+        self._filter = ""
+        self._generation = 0
+        self._loading = False
+        self._exhausted = False
+        self._total = -1
+        service.pageLoaded.connect(self._on_page)
+        service.countLoaded.connect(self._on_count)
+        service.cleared.connect(self.refresh)
+        self.refresh()
+
+    # --- public API -----------------------------------------------------------------------
+
+    @property
+    def total(self) -> int:
+        """How many records match the filter (-1 until the count has arrived)."""
+        return self._total
+
+    @property
+    def loading(self) -> bool:
+        """True while a page request is in flight."""
+        return self._loading
+
+    def filter_text(self) -> str:
+        """The active filter ("" for none)."""
+        return self._filter
+
+    def set_filter(self, text: str) -> None:
+        """Show only records matching `text` (reloads from the first page, even if unchanged)."""
+        self._filter = (text or "").strip()
+        self.refresh()
+
+    def refresh(self) -> None:
+        """Drop the loaded rows and load the first page and the count again."""
+        self._generation += 1
+        self.beginResetModel()
+        self._rows = []
+        self._ids = set()
+        self._exhausted = False
+        self.endResetModel()
+        self._set_total(-1)
+        self._set_loading(False)
+        self._service.request_count(self._filter or None, generation=self._generation)
+        self._request_page()
+
+    def prepend(self, record: HistoryRecord) -> None:
+        """Show a record just stored (newest), unless the filter hides it or it is shown."""
+        if record.id in self._ids or not matches_filter(record, self._filter):
+            return
+        position = next((i for i, r in enumerate(self._rows) if r.id < record.id), None)
+        if position is None:
+            if not self._exhausted:
+                return  # older than everything loaded: a later page brings it
+            position = len(self._rows)
+        self.beginInsertRows(QModelIndex(), position, position)
+        self._rows.insert(position, record)
+        self._ids.add(record.id)
+        self.endInsertRows()
+        if self._total >= 0:
+            self._set_total(self._total + 1)
+
+    def record_at(self, row: int) -> HistoryRecord | None:
+        """The record shown on `row` (with bodies), or None when out of range."""
+        return self._rows[row] if 0 <= row < len(self._rows) else None
+
+    # --- Qt model interface ---------------------------------------------------------------
+
+    def rowCount(self, parent: _Index = QModelIndex()) -> int:  # noqa: B008
+        return 0 if parent.isValid() else len(self._rows)
+
+    def columnCount(self, parent: _Index = QModelIndex()) -> int:  # noqa: B008
+        return 0 if parent.isValid() else len(HEADERS)
+
+    def canFetchMore(self, parent: _Index) -> bool:
+        return not parent.isValid() and not self._exhausted
+
+    def fetchMore(self, parent: _Index) -> None:
+        if not parent.isValid():
+            self._request_page()
+
+    def headerData(
+        self, section: int, orientation: Qt.Orientation, role: int = Qt.ItemDataRole.DisplayRole
+    ) -> Any:
+        if role == Qt.ItemDataRole.DisplayRole and orientation == Qt.Orientation.Horizontal:
+            return HEADERS[section] if 0 <= section < len(HEADERS) else None
+        return None
+
+    def data(self, index: _Index, role: int = Qt.ItemDataRole.DisplayRole) -> Any:
+        if not index.isValid() or not 0 <= index.row() < len(self._rows):
+            return None
+        record, column = self._rows[index.row()], index.column()
+        if role == Qt.ItemDataRole.DisplayRole:
+            return _display(record, column)
+        if role == SortRole:
+            return _sort_key(record, column)
+        if role == RecordRole:
+            return record
+        if role == Qt.ItemDataRole.ToolTipRole:
+            return _tooltip(record, column)
+        if role == Qt.ItemDataRole.AccessibleTextRole:
+            return f"{HEADERS[column]}: {_display(record, column)}"
+        if role == Qt.ItemDataRole.TextAlignmentRole and column in (STATUS, DURATION, ATTEMPTS):
+            return int(Qt.AlignmentFlag.AlignRight | Qt.AlignmentFlag.AlignVCenter)
+        if role == Qt.ItemDataRole.ForegroundRole and column == STATUS:
+            failed = record.status is None or record.status >= 400
+            return QBrush(QColor(_ERROR_COLOUR)) if failed else None
+        return None
+
+    # --- internals ------------------------------------------------------------------------
+
+    def _request_page(self) -> None:
+        if self._loading or self._exhausted:
+            return
+        self._set_loading(True)
+        before = self._rows[-1].id if self._rows else None
+        self._service.request_page(
+            len(self._rows),
+            PAGE_SIZE,
+            self._filter or None,
+            generation=self._generation,
+            before_id=before,
+        )
+
+    @Slot(int, int, object)
+    def _on_page(self, generation: int, offset: int, records: object) -> None:
+        if generation != self._generation:
+            return  # a page for an older filter
+        page = list(records)  # type: ignore[call-overload]
+        fresh = [r for r in page if r.id not in self._ids]
+        if fresh:
+            first = len(self._rows)
+            self.beginInsertRows(QModelIndex(), first, first + len(fresh) - 1)
+            self._rows.extend(fresh)
+            self._ids.update(r.id for r in fresh)
+            self.endInsertRows()
+        if len(page) < PAGE_SIZE:
+            self._exhausted = True
+            self._set_total(len(self._rows))
+        self._set_loading(False)
+
+    @Slot(int, int)
+    def _on_count(self, generation: int, count: int) -> None:
+        if generation == self._generation and not self._exhausted:
+            self._set_total(max(count, len(self._rows)))
+
+    def _set_total(self, total: int) -> None:
+        if total != self._total:
+            self._total = total
+            self.totalChanged.emit(total)
+
+    def _set_loading(self, loading: bool) -> None:
+        if loading != self._loading:
+            self._loading = loading
+            self.loadingChanged.emit(loading)
+
+
+def _display(record: HistoryRecord, column: int) -> str:
+    if column == TIME:
+        return local_time(record.started_at)
+    if column == METHOD:
+        return record.method
+    if column == ENDPOINT:
+        return record.endpoint
+    if column == USER:
+        return record.user
+    if column == STATUS:
+        return status_text(record)
+    if column == DURATION:
+        return f"{record.duration_ms:,.0f} ms"
+    if column == ATTEMPTS:
+        return str(record.attempt)
+    return record.user_agent
+
+
+def _sort_key(record: HistoryRecord, column: int) -> Any:
+    if column == TIME:
+        return record.started_at
+    if column == STATUS:
+        return -1 if record.status is None else record.status
+    if column == DURATION:
+        return record.duration_ms
+    if column == ATTEMPTS:
+        return record.attempt
+    return _display(record, column)
+
+
+def _tooltip(record: HistoryRecord, column: int) -> str | None:
+    if column == TIME:
+        return datetime.fromtimestamp(record.started_at).astimezone().isoformat(timespec="seconds")
+    if column == STATUS and record.error:
+        return record.error
+    if column in (ENDPOINT, USER_AGENT):
+        return record.url if column == ENDPOINT else record.user_agent
+    return None
+
+
+class HistoryFilterProxy(QSortFilterProxyModel):
+    """Sorts the loaded history rows by raw values (time, status, duration…) for the view.
+
+    Filtering happens in HistoryTableModel (in the database); this proxy only sorts, and
+    passes fetchMore through to the source model.
+    """
+
+    def __init__(self, parent: QObject | None = None) -> None:
+        super().__init__(parent)
+        self.setSortRole(SortRole)
+        self.setDynamicSortFilter(True)
+
+    def record_at(self, row: int) -> HistoryRecord | None:
+        """The record on a proxy row, or None."""
+        source = self.mapToSource(self.index(row, 0))
+        model = self.sourceModel()
+        if not source.isValid() or not isinstance(model, HistoryTableModel):
+            return None
+        return model.record_at(source.row())

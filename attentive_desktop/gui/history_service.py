@@ -1,0 +1,128 @@
+"""Reads the request history off the GUI thread, on a worker thread of its own."""
+
+from __future__ import annotations
+
+import logging
+from collections.abc import Callable
+from typing import TYPE_CHECKING
+
+from PySide6.QtCore import QObject, Signal, Slot
+
+from attentive_desktop.gui.worker import CancelToken, WorkerThread
+
+if TYPE_CHECKING:
+    from attentive_desktop.store.history import HistoryStore
+
+log = logging.getLogger(__name__)
+
+_STALE = object()  # a job skipped because a newer generation was requested meanwhile
+
+
+class HistoryService(QObject):
+    """Pages, counts and single records of the HistoryStore, read on a background thread.
+
+    Requests carry a `generation` (the caller's filter version) that comes back with the
+    result; a queued request whose generation is older than the newest one requested is
+    skipped without touching the database, so typing in a filter never piles up queries.
+    Call `shutdown()` before the application quits.
+
+    Signals:
+        pageLoaded(int generation, int offset, list[HistoryRecord])
+        countLoaded(int generation, int count)
+        recordLoaded(object HistoryRecord | None)
+        cleared()
+        failed(str message): the database could not be read or cleared
+    """
+
+    pageLoaded = Signal(int, int, object)
+    countLoaded = Signal(int, int)
+    recordLoaded = Signal(object)
+    cleared = Signal()
+    failed = Signal(str)
+
+    def __init__(self, store: HistoryStore, parent: QObject | None = None) -> None:
+        super().__init__(parent)
+        self._store = store
+        self._latest = 0  # newest generation requested; read by jobs on the worker thread
+        self._thread = WorkerThread("attentive-history")
+        self._thread.worker.jobSucceeded.connect(self._on_succeeded)
+        self._thread.worker.jobFailed.connect(self._on_failed)
+        self._thread.start()
+        self._closed = False
+
+    def request_page(
+        self,
+        offset: int,
+        limit: int,
+        text: str | None = None,
+        *,
+        generation: int = 0,
+        before_id: int | None = None,
+    ) -> int:
+        """Load up to `limit` records newest first: rows older than `before_id` when given
+        (keyset paging, constant time however deep), else from `offset`. → pageLoaded."""
+        store = self._store
+
+        def load() -> object:
+            if before_id is not None:
+                return store.page_before(before_id, limit, text)
+            return store.page(offset, limit, text)
+
+        return self._submit(generation, lambda: ("page", generation, offset, load()))
+
+    def request_count(self, text: str | None = None, *, generation: int = 0) -> int:
+        """Count the records matching `text`. → countLoaded."""
+        store = self._store
+        return self._submit(generation, lambda: ("count", generation, store.count(text)))
+
+    def request_record(self, record_id: int) -> int:
+        """Load one record with its bodies. → recordLoaded."""
+        store = self._store
+        return self._submit(None, lambda: ("record", store.get(record_id)))
+
+    def clear(self) -> int:
+        """Delete every record. → cleared."""
+        store = self._store
+
+        def wipe() -> tuple[str]:
+            store.clear()
+            return ("cleared",)
+
+        return self._submit(None, wipe)
+
+    def shutdown(self, timeout_ms: int = 5000) -> None:
+        """Stop the worker thread (pending reads are dropped). Idempotent."""
+        if not self._closed:
+            self._closed = True
+            self._thread.stop(timeout_ms)
+
+    def _submit(self, generation: int | None, fn: Callable[[], object]) -> int:
+        if generation is not None:
+            self._latest = max(self._latest, generation)
+
+        def job(token: CancelToken) -> object:
+            if generation is not None and generation < self._latest:
+                return _STALE
+            return fn()
+
+        return self._thread.worker.submit(job)
+
+    @Slot(int, object)
+    def _on_succeeded(self, job_id: int, result: object) -> None:
+        if result is _STALE or not isinstance(result, tuple):
+            return
+        kind, *values = result
+        if kind == "page":
+            generation, offset, records = values
+            self.pageLoaded.emit(generation, offset, records)
+        elif kind == "count":
+            self.countLoaded.emit(*values)
+        elif kind == "record":
+            self.recordLoaded.emit(values[0])
+        elif kind == "cleared":
+            self.cleared.emit()
+
+    @Slot(int, object)
+    def _on_failed(self, job_id: int, exc: object) -> None:
+        log.error("reading the history failed", exc_info=exc)  # type: ignore[arg-type]
+        self.failed.emit(f"The request history could not be read: {exc}")

@@ -1,0 +1,172 @@
+"""One row of the property editor and the checks that span rows (no Qt here)."""
+
+from __future__ import annotations
+
+import enum
+from collections import Counter
+from collections.abc import Iterable, Mapping, Sequence
+from dataclasses import dataclass
+
+from attentive_desktop.core.attributes import infer_type
+from attentive_desktop.core.validation import Finding, SchemaView, Severity, validate_properties
+
+DUPLICATE_NAME = "duplicate-name"
+"""Finding code the editor adds: the same exact name on two rows (an error)."""
+
+
+class RowState(enum.Enum):
+    """Where a row stands after Send: the value is the word the Check column shows."""
+
+    NONE = ""
+    PENDING = "Sending…"
+    SENT = "Sent"
+    VERIFIED = "Verified"
+    MISMATCH = "Mismatch"
+
+
+@dataclass
+class PropertyRow:
+    """A name and a value as typed, plus what Send and the read-back found out about them.
+
+    `stored` is the value read back after sending (None when the user had no such attribute);
+    it only means something in state MISMATCH.
+    """
+
+    name: str = ""
+    value: str = ""
+    state: RowState = RowState.NONE
+    stored: str | None = None
+
+    @property
+    def is_blank(self) -> bool:
+        """Nothing typed in the row at all: it is ignored by checks and by Send."""
+        return not self.name and not self.value
+
+    @property
+    def is_named(self) -> bool:
+        """The row has a name (not just spaces), so it is part of `properties()`."""
+        return bool(self.name.strip())
+
+
+def type_label(row: PropertyRow, schema: SchemaView | None) -> str:
+    """What the Type column shows: the registry's fixed type, else the type inferred live."""
+    fixed = schema.type_of(row.name) if schema is not None and row.name else None
+    if fixed is not None:
+        return f"{fixed.value} (fixed)"
+    if row.value.strip():
+        return infer_type(row.value).value
+    return ""
+
+
+def row_findings(
+    rows: Sequence[PropertyRow], schema: SchemaView | None
+) -> list[tuple[Finding, ...]]:
+    """The findings of every row, in row order (errors first within a row).
+
+    Core validation runs over the first row of each exact name, so case collisions between
+    rows are found as they would be in one request; a later row with the same exact name is
+    checked on its own and every row of a repeated name gets a duplicate-name error.
+    """
+    counts = Counter(row.name for row in rows if not row.is_blank and row.name.strip())
+    first: dict[str, str] = {}
+    for row in rows:
+        if not row.is_blank:
+            first.setdefault(row.name, row.value)
+    grouped: dict[str, list[Finding]] = {}
+    for finding in validate_properties(first, schema):
+        grouped.setdefault(finding.property, []).append(finding)
+
+    claimed: set[str] = set()
+    result: list[tuple[Finding, ...]] = []
+    for row in rows:
+        if row.is_blank:
+            result.append(())
+            continue
+        if row.name in claimed:
+            findings = list(validate_properties({row.name: row.value}, schema))
+        else:
+            claimed.add(row.name)
+            findings = list(grouped.get(row.name, ()))
+        if counts[row.name] > 1:
+            findings.insert(0, _duplicate(row.name, counts[row.name]))
+        result.append(tuple(findings))
+    return result
+
+
+def _duplicate(name: str, count: int) -> Finding:
+    times = "twice" if count == 2 else f"{count} times"
+    return Finding(
+        Severity.ERROR,
+        name,
+        DUPLICATE_NAME,
+        f"'{name}' appears {times}. Keep one row per property and remove the others.",
+    )
+
+
+def check_text(row: PropertyRow, findings: Sequence[Finding]) -> str:
+    """What the Check column shows: an error first, then the send state, then a warning."""
+    if row.is_blank:
+        return ""
+    errors = [f for f in findings if f.severity is Severity.ERROR]
+    if errors:
+        return errors[0].message
+    if row.state is RowState.MISMATCH:
+        return "Not stored" if row.stored is None else f"Stored as '{row.stored}'"
+    if row.state is not RowState.NONE:
+        return row.state.value
+    if findings:
+        return findings[0].message
+    return "OK"
+
+
+def severity_of(row: PropertyRow, findings: Sequence[Finding]) -> str:
+    """ "error", "warning", "ok", "info" (sending) or "" (blank row), for colours and icons."""
+    if row.is_blank:
+        return ""
+    if any(f.severity is Severity.ERROR for f in findings):
+        return "error"
+    if row.state is RowState.PENDING:
+        return "info"
+    if row.state is RowState.MISMATCH:
+        return "warning"
+    if row.state in (RowState.SENT, RowState.VERIFIED):
+        return "ok"
+    return "warning" if findings else "ok"
+
+
+def findings_tooltip(findings: Iterable[Finding]) -> str:
+    """Every finding on its own line, prefixed by Error or Warning."""
+    return "\n".join(
+        f"{'Error' if f.severity is Severity.ERROR else 'Warning'}: {f.message}" for f in findings
+    )
+
+
+def parse_pasted(text: str) -> list[tuple[str, str]]:
+    """(name, value) pairs from pasted lines "Name<TAB>Value" or "Name=Value".
+
+    Blank lines and a "Name/Value" header line are skipped; a line with neither separator is
+    a name with an empty value; with several tab-separated cells, the second is the value.
+    Surrounding spaces are trimmed.
+    """
+    pairs: list[tuple[str, str]] = []
+    for line in text.splitlines():
+        if not line.strip():
+            continue
+        if "\t" in line:
+            name, value = line.split("\t")[:2]
+        elif "=" in line:
+            name, _, value = line.partition("=")
+        else:
+            name, value = line, ""
+        name, value = name.strip(), value.strip()
+        if not pairs and (name.casefold(), value.casefold()) == ("name", "value"):
+            continue
+        pairs.append((name, value))
+    return pairs
+
+
+def as_mapping(attributes: Mapping[str, str] | Iterable[tuple[str, str]]) -> dict[str, str]:
+    """A name → value dict from a mapping or (name, value) pairs (e.g. CustomAttribute)."""
+    if isinstance(attributes, Mapping):
+        return {str(k): str(v) for k, v in attributes.items()}
+    return {str(name): str(value) for name, value in attributes}
