@@ -1,0 +1,245 @@
+"""The composition root: command-line flags, then the objects the window needs, wired once.
+
+`main()` parses the flags before importing Qt, so `--version` (and the command-line
+sub-commands to come) never load PySide6. Everything heavy is imported where it is first used.
+"""
+
+from __future__ import annotations
+
+import argparse
+import os
+import sys
+from collections.abc import Callable, Sequence
+from dataclasses import dataclass, field
+from typing import TYPE_CHECKING, Any
+
+from attentive_desktop import APP_NAME, __version__
+
+if TYPE_CHECKING:
+    from attentive_desktop.gui.main_window import MainWindow
+    from attentive_desktop.store.paths import AppPaths
+    from attentive_desktop.store.secrets import SecretStore
+
+
+def build_parser() -> argparse.ArgumentParser:
+    """The GUI's command-line flags."""
+    parser = argparse.ArgumentParser(
+        prog=APP_NAME,
+        description="Fix and enrich Attentive customer profiles through the Custom Attributes API.",
+    )
+    parser.add_argument("--version", action="store_true", help="print the version and exit")
+    parser.add_argument(
+        "--sandbox",
+        action="store_true",
+        help="start an embedded stand-in for the Attentive API and use it (nothing reaches "
+        "Attentive)",
+    )
+    parser.add_argument("--base-url", metavar="URL", help="talk to this API base URL instead")
+    parser.add_argument(
+        "--self-test",
+        action="store_true",
+        help="build the window offscreen, check that resources load, print the version, exit",
+    )
+    parser.add_argument(
+        "--smoke-lookup",
+        metavar="PHONE_OR_EMAIL",
+        help="with --sandbox: look one user up through the window, print the result, exit",
+    )
+    parser.add_argument("--exit-when-shown", action="store_true", help=argparse.SUPPRESS)
+    return parser
+
+
+def main(argv: Sequence[str] | None = None) -> int:
+    """Entry point of `attentive-desktop` and `python -m attentive_desktop`."""
+    args_list = list(sys.argv[1:] if argv is None else argv)
+    if args_list and not args_list[0].startswith("-"):
+        # Sub-commands (get, set, bulk) run the command line, which never imports Qt.
+        from attentive_desktop import cli
+
+        if args_list[0] in cli.COMMANDS:
+            return int(cli.main(args_list))
+    parser = build_parser()
+    args = parser.parse_args(args_list)
+    if args.version:
+        print(f"{APP_NAME} {__version__}")
+        return 0
+    if args.smoke_lookup and not args.sandbox:
+        parser.error("--smoke-lookup needs --sandbox")
+    if args.base_url:
+        from attentive_desktop.api.errors import InsecureBaseUrl
+        from attentive_desktop.api.urls import validate_base_url
+
+        try:
+            args.base_url = validate_base_url(args.base_url)
+        except InsecureBaseUrl as exc:
+            parser.error(str(exc))
+    if args.self_test:
+        from attentive_desktop.gui.self_check import run_self_test
+
+        return run_self_test()
+    return run_gui(args)
+
+
+@dataclass
+class Session:
+    """What build_window made, for tests and for shutting down in order."""
+
+    window: MainWindow
+    api: Any
+    history_service: Any
+    database: Any
+    book: Any
+    schema: Any
+    closers: list[Callable[[], None]] = field(default_factory=list)
+
+    def shutdown(self) -> None:
+        """Stop the worker threads and close the database (idempotent)."""
+        closers, self.closers = self.closers, []
+        for close in closers:
+            close()
+
+
+def build_window(
+    paths: AppPaths,
+    secrets: SecretStore | Callable[[], SecretStore],
+    *,
+    base_url: str | None = None,
+    sandbox_url: str | None = None,
+    sandbox_key: str | None = None,
+    sandbox_pending: bool = False,
+    env_key: str | None = None,
+    client_factory: Callable[..., Any] | None = None,
+    first_run_dialog: bool = True,
+) -> Session:
+    """Build the window and everything behind it; nothing is shown yet.
+
+    Start-up finishes once the window shows (MainWindow.start, then ``started``): the account
+    in use is activated then, or the Add account dialog opens on first run (unless
+    ``first_run_dialog`` is False). ``secrets`` may be a factory so the keychain is asked only
+    when first needed. ``sandbox_url``/``sandbox_key`` add a session-only "Sandbox" account
+    (key in memory only) and the SANDBOX banner; ``sandbox_pending`` shows the banner now and
+    leaves the account to a later ``window.attach_sandbox``.
+    """
+    from PySide6.QtCore import QTimer
+
+    from attentive_desktop.gui.accounts import AccountBook, AccountSchema
+    from attentive_desktop.gui.api_service import ApiService
+    from attentive_desktop.gui.history_model import HistoryFilterProxy, HistoryTableModel
+    from attentive_desktop.gui.history_service import HistoryService
+    from attentive_desktop.gui.main_window import MainWindow
+    from attentive_desktop.gui.property_model import PropertyTableModel
+    from attentive_desktop.store.accounts import AccountStore
+    from attentive_desktop.store.database import Database
+    from attentive_desktop.store.history import HistoryStore
+    from attentive_desktop.store.settings import Settings
+
+    paths.ensure()
+    database = Database(paths.database)
+    settings = Settings(paths.settings_file)
+    history_store = HistoryStore(database)
+    book = AccountBook(AccountStore(database), secrets, env_key=env_key, base_url=base_url)
+
+    def registry_for(account: str) -> Any:
+        from attentive_desktop.core.schema import SchemaRegistry
+        from attentive_desktop.store.schema_store import SqliteSchemaStorage
+
+        return SchemaRegistry(SqliteSchemaStorage(database, account))
+
+    schema = AccountSchema(registry_for)
+    api = ApiService(client_factory, history=history_store, registry=schema)
+    history_service = HistoryService(history_store)
+    history_model = HistoryTableModel(history_service)
+    history_proxy = HistoryFilterProxy()
+    history_proxy.setSourceModel(history_model)
+    api.historyRecorded.connect(history_model.prepend)
+    property_model = PropertyTableModel(schema)
+    session: Session | None = None
+
+    def close() -> None:
+        if session is not None:
+            session.shutdown()
+
+    window = MainWindow(
+        api=api,
+        book=book,
+        property_model=property_model,
+        history_model=history_model,
+        history_proxy=history_proxy,
+        history_service=history_service,
+        settings=settings,
+        schema=lambda: schema,
+        sandbox=bool(sandbox_url) or sandbox_pending,
+        region=str(settings.get("default_region", "US") or "US"),
+        on_account=lambda name: (schema.use(name), property_model.refresh_schema()),
+        on_close=close,
+    )
+    session = Session(window, api, history_service, database, book, schema)
+    session.closers += [api.shutdown, history_service.shutdown, database.close]
+    if sandbox_url:
+        window.attach_sandbox(sandbox_url, sandbox_key or "")
+    else:
+        window.refresh_accounts(activate=False)
+    window.shown.connect(
+        lambda: QTimer.singleShot(0, lambda: window.start(first_run_dialog=first_run_dialog))
+    )
+    return session
+
+
+def run_gui(args: argparse.Namespace) -> int:
+    """Run the window until it closes; returns the exit code.
+
+    With --sandbox the window shows first (banner included) and the embedded server starts
+    right after, so the first frame does not wait for it.
+    """
+    from attentive_desktop.gui.qt_app import make_application, set_app_icon
+    from attentive_desktop.store.paths import AppPaths
+
+    app = make_application()
+    sandbox: Any = None
+
+    def secrets() -> SecretStore:
+        from attentive_desktop.store.secrets import SecretStore
+
+        return SecretStore()
+
+    session = build_window(
+        AppPaths.from_environment(),
+        secrets,
+        base_url=args.base_url,
+        sandbox_pending=args.sandbox,
+        env_key=os.environ.get("ATTENTIVE_API_KEY") or None,
+        first_run_dialog=not args.smoke_lookup,
+    )
+    window = session.window
+
+    def start_sandbox() -> None:
+        nonlocal sandbox
+        from attentive_desktop.sandbox.server import SandboxServer
+
+        sandbox = SandboxServer()
+        sandbox.start()
+        window.attach_sandbox(sandbox.base_url, sandbox.api_key)
+
+    window.started.connect(lambda: set_app_icon(app))
+    if args.sandbox:
+        window.started.connect(start_sandbox)
+    watcher = None
+    if args.exit_when_shown:
+        from attentive_desktop.gui.self_check import quit_when_shown
+
+        watcher = quit_when_shown(app, window)
+    smoke = None
+    if args.smoke_lookup:
+        from attentive_desktop.gui.self_check import SmokeLookup
+
+        smoke = SmokeLookup(app, session, args.smoke_lookup)
+    try:
+        window.show()
+        code = app.exec()
+        window.close()
+    finally:
+        session.shutdown()
+        if sandbox is not None:
+            sandbox.stop()
+    del watcher
+    return smoke.exit_code if smoke is not None else code

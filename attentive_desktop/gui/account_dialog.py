@@ -1,0 +1,240 @@
+"""Adding an account: a name, an API key (checked with GET /me) and an optional base URL."""
+
+from __future__ import annotations
+
+from typing import TYPE_CHECKING, Any
+
+from PySide6.QtCore import Signal
+from PySide6.QtWidgets import (
+    QCheckBox,
+    QDialog,
+    QDialogButtonBox,
+    QFormLayout,
+    QLabel,
+    QLineEdit,
+    QPushButton,
+    QVBoxLayout,
+    QWidget,
+)
+
+from attentive_desktop.gui.theme import set_status_text
+
+if TYPE_CHECKING:
+    from attentive_desktop.gui.accounts import AccountBook
+    from attentive_desktop.store.accounts import Account
+
+
+class AccountDialog(QDialog):
+    """Asks for an account name and API key, checks the key with GET /me on the worker, shows
+    the company and domain the key belongs to, then saves the account and its key.
+
+    A rejected key keeps the dialog open with a plain sentence saying so.
+    Signals: accountSaved(object Account).
+    """
+
+    accountSaved = Signal(object)
+
+    def __init__(
+        self,
+        api_service: Any,
+        book: AccountBook,
+        *,
+        default_base_url: str | None = None,
+        name: str = "",
+        parent: QWidget | None = None,
+    ) -> None:
+        super().__init__(parent)
+        from attentive_desktop.api.urls import DEFAULT_BASE_URL as api_default
+
+        self.setObjectName("accountDialog")
+        self.setWindowTitle("Add an Attentive account")
+        self.setAccessibleName("Add an Attentive account")
+        self.setMinimumWidth(520)
+        self._api = api_service
+        self._book = book
+        self._job: int | None = None
+        self._saved: Account | None = None
+
+        intro = QLabel(
+            "Paste an API key from Attentive (Marketplace ▸ Custom apps). The key is checked "
+            "with Attentive before it is saved, and kept in the system keychain.",
+            self,
+        )
+        intro.setWordWrap(True)
+        intro.setObjectName("accountIntro")
+
+        self.name_edit = QLineEdit(name, self)
+        self.name_edit.setObjectName("accountNameEdit")
+        self.name_edit.setAccessibleName("Account name")
+        self.name_edit.setPlaceholderText("e.g. Acme production")
+        self.key_edit = QLineEdit(self)
+        self.key_edit.setObjectName("apiKeyEdit")
+        self.key_edit.setAccessibleName("API key")
+        self.key_edit.setEchoMode(QLineEdit.EchoMode.Password)
+        self.key_edit.setPlaceholderText("API key")
+        if book.env_key:
+            self.key_edit.setText(book.env_key)
+        self.show_key = QCheckBox("Show key", self)
+        self.show_key.setObjectName("showKeyCheck")
+        self.show_key.setAccessibleName("Show key")
+        self.show_key.toggled.connect(self._toggle_echo)
+        self.advanced = QCheckBox("Advanced: use another server", self)
+        self.advanced.setObjectName("advancedCheck")
+        self.advanced.setAccessibleName("Advanced: use another server")
+        self.base_url_edit = QLineEdit(default_base_url or api_default, self)
+        self.base_url_edit.setObjectName("baseUrlEdit")
+        self.base_url_edit.setAccessibleName("Base URL")
+        self.base_url_label = QLabel("&Base URL", self)
+        self.base_url_label.setBuddy(self.base_url_edit)
+        self.advanced.toggled.connect(self._toggle_advanced)
+        self.advanced.setChecked(bool(default_base_url and default_base_url != api_default))
+        self._toggle_advanced(self.advanced.isChecked())
+
+        form = QFormLayout()
+        name_label = QLabel("Account &name", self)
+        name_label.setBuddy(self.name_edit)
+        key_label = QLabel("API &key", self)
+        key_label.setBuddy(self.key_edit)
+        form.addRow(name_label, self.name_edit)
+        form.addRow(key_label, self.key_edit)
+        form.addRow("", self.show_key)
+        form.addRow("", self.advanced)
+        form.addRow(self.base_url_label, self.base_url_edit)
+
+        self.status_label = QLabel(self)
+        self.status_label.setObjectName("accountStatus")
+        self.status_label.setAccessibleName("Account check result")
+        self.status_label.setWordWrap(True)
+        self.status_label.hide()
+
+        self.buttons = QDialogButtonBox(self)
+        self.save_button = QPushButton("Save", self)
+        self.save_button.setObjectName("saveAccountButton")
+        self.save_button.setAccessibleName("Save")
+        self.save_button.setDefault(True)
+        self.cancel_button = QPushButton("Cancel", self)
+        self.cancel_button.setObjectName("cancelAccountButton")
+        self.cancel_button.setAccessibleName("Cancel")
+        self.done_button = QPushButton("Done", self)
+        self.done_button.setObjectName("doneAccountButton")
+        self.done_button.setAccessibleName("Done")
+        self.buttons.addButton(self.save_button, QDialogButtonBox.ButtonRole.ActionRole)
+        self.buttons.addButton(self.done_button, QDialogButtonBox.ButtonRole.AcceptRole)
+        self.buttons.addButton(self.cancel_button, QDialogButtonBox.ButtonRole.RejectRole)
+        self.done_button.hide()  # after addButton, which shows the buttons it lays out
+        self.save_button.clicked.connect(self.save)
+        self.done_button.clicked.connect(self.accept)
+        self.cancel_button.clicked.connect(self.reject)
+
+        layout = QVBoxLayout(self)
+        layout.addWidget(intro)
+        layout.addLayout(form)
+        layout.addWidget(self.status_label)
+        layout.addWidget(self.buttons)
+
+        api_service.keyChecked.connect(self._key_checked)
+        api_service.failed.connect(self._check_failed)
+        self.setTabOrder(self.name_edit, self.key_edit)
+        self.setTabOrder(self.key_edit, self.show_key)
+        self.setTabOrder(self.show_key, self.advanced)
+        self.setTabOrder(self.advanced, self.base_url_edit)
+        (self.key_edit if name else self.name_edit).setFocus()
+
+    @property
+    def saved_account(self) -> Account | None:
+        """The account saved by this dialog, once the key was accepted."""
+        return self._saved
+
+    def _toggle_echo(self, shown: bool) -> None:
+        mode = QLineEdit.EchoMode.Normal if shown else QLineEdit.EchoMode.Password
+        self.key_edit.setEchoMode(mode)
+
+    def _toggle_advanced(self, on: bool) -> None:
+        self.base_url_edit.setVisible(on)
+        self.base_url_label.setVisible(on)
+
+    def _set_editable(self, editable: bool) -> None:
+        for widget in (self.name_edit, self.key_edit, self.base_url_edit, self.advanced):
+            widget.setEnabled(editable)
+        self.save_button.setEnabled(editable)
+
+    def save(self) -> None:
+        """Check the inputs, then ask Attentive (GET /me) whether the key works."""
+        from attentive_desktop.api.errors import InsecureBaseUrl
+        from attentive_desktop.api.urls import validate_base_url
+
+        name = self.name_edit.text().strip()
+        key = self.key_edit.text().strip()
+        if not name:
+            self._problem("Enter a name for this account, e.g. “Acme production”.")
+            self.name_edit.setFocus()
+            return
+        if not key:
+            self._problem("Paste the API key for this account.")
+            self.key_edit.setFocus()
+            return
+        try:
+            base_url = validate_base_url(self.base_url_edit.text())
+        except InsecureBaseUrl as exc:
+            self.advanced.setChecked(True)
+            self._problem(str(exc))
+            self.base_url_edit.setFocus()
+            return
+        self._pending = (name, base_url, key)
+        self._set_editable(False)
+        set_status_text(self.status_label, "Checking the key with Attentive…")
+        self._job = self._api.check_key(base_url, key)
+
+    def _problem(self, text: str) -> None:
+        set_status_text(self.status_label, text, "error")
+
+    def _key_checked(self, job: int, me: Any) -> None:
+        if job != self._job:
+            return
+        self._job = None
+        name, base_url, key = self._pending
+        try:
+            self._saved = self._book.save(name, base_url, key, me)
+        except Exception as exc:  # keychain locked or refused: say so, keep the dialog open
+            self._set_editable(True)
+            self._problem(str(exc))
+            return
+        company = me.company_name or "(no company name)"
+        domain = me.attentive_domain_name or "(no domain)"
+        where = (
+            "kept for this session only (no system keychain)"
+            if self._book.keys_are_session_only
+            else "saved in the system keychain"
+        )
+        set_status_text(
+            self.status_label,
+            f"✓ The key works. Company: {company} · Domain: {domain}. Key {where}.",
+            "ok",
+        )
+        self.save_button.hide()
+        self.cancel_button.hide()
+        self.done_button.show()
+        self.done_button.setDefault(True)
+        self.done_button.setFocus()
+        self.accountSaved.emit(self._saved)
+
+    def _check_failed(self, job: int, message: str, kind: str) -> None:
+        if job != self._job:
+            return
+        self._job = None
+        self._set_editable(True)
+        if kind == "unauthorized":
+            message = (
+                "Attentive did not accept this API key. Check that you copied the whole key "
+                "and that the app is still installed in Attentive."
+            )
+            self.key_edit.setFocus()
+            self.key_edit.selectAll()
+        self._problem(message)
+
+    def reject(self) -> None:
+        """Close; a key check still running is cancelled."""
+        if self._job is not None:
+            self._api.cancel(self._job)
+            self._job = None
+        super().reject()

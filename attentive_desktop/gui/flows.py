@@ -1,0 +1,262 @@
+"""Look up, send, verify: what the window's buttons do, routed through ApiService's signals."""
+
+from __future__ import annotations
+
+from collections.abc import Callable
+from typing import TYPE_CHECKING, Any
+
+from PySide6.QtCore import QObject, Qt, Signal
+
+from attentive_desktop.gui.dialogs import RequestDialog, confirm
+
+if TYPE_CHECKING:
+    from attentive_desktop.core.identifiers import LookupQuery, UserRef
+    from attentive_desktop.gui.lookup_form import LookupForm
+    from attentive_desktop.gui.property_editor import PropertyEditor
+
+NOT_FOUND = {
+    "phone": "No Attentive user has this phone number yet ({value}). Check the number for "
+    "typos, or try the email address.",
+    "email": "No Attentive user has this email address yet ({value}). Check the address for "
+    "typos, or try the phone number.",
+}
+
+
+def _plural(count: int, noun: str) -> str:
+    return f"{count} {noun}{'' if count == 1 else 's'}"
+
+
+class LookupSendFlow(QObject):
+    """Runs a lookup or a send for the window and turns every outcome into a plain sentence.
+
+    Warnings (type lock, case collision, whitespace) are confirmed once per set of warnings.
+    After a successful send the user is re-read (when they have a phone or email) and each row
+    is marked verified or not. Signals: message(str text, str kind) for the status bar.
+    """
+
+    message = Signal(str, str)
+
+    def __init__(
+        self,
+        api: Any,
+        form: LookupForm,
+        editor: PropertyEditor,
+        base_url: Callable[[], str | None],
+        parent: QObject | None = None,
+    ) -> None:
+        super().__init__(parent)
+        self._api = api
+        self._form = form
+        self._editor = editor
+        self._model = editor.model
+        self._base_url = base_url
+        self._lookup_job: int | None = None
+        self._lookup_query: LookupQuery | None = None
+        self._send_job: int | None = None
+        self._verify_job: int | None = None
+        self._sent_user: UserRef | None = None
+        self._confirmed: frozenset[tuple[str, str, str]] = frozenset()
+        self.has_account = False
+        api.lookedUp.connect(self._looked_up)
+        api.sent.connect(self._sent)
+        api.failed.connect(self._failed)
+        api.cancelled.connect(self._cancelled)
+
+    # lookup ---------------------------------------------------------------------------------
+    def lookup(self) -> int | None:
+        """Look the user up by phone or email; returns the job id or None if nothing ran."""
+        from attentive_desktop.core.identifiers import InvalidIdentifier
+
+        if not self._need_account():
+            return None
+        try:
+            query = self._form.lookup_query()
+        except InvalidIdentifier as exc:
+            self.message.emit(exc.message, "error")
+            return None
+        if self._lookup_job is not None:
+            self._api.cancel(self._lookup_job)
+        self._lookup_query = query
+        self._lookup_job = self._api.lookup(query)
+        self._form.set_busy(True)
+        self._form.set_status(f"Looking up {query.value}…")
+        if not self._editor.sending:
+            self._editor.set_result("")
+        return self._lookup_job
+
+    def _looked_up(self, job: int, attributes: list) -> None:
+        if job == self._lookup_job:
+            self._lookup_job = None
+            self._form.set_busy(False)
+            self._model.set_current(attributes)
+            value = self._lookup_query.value if self._lookup_query else ""
+            text = f"Found {value}: {_plural(len(attributes), 'attribute')}."
+            self._form.set_status(text, "ok")
+            self.message.emit(text, "ok")
+        elif job == self._verify_job:
+            self._verify_job = None
+            self._editor.set_sending(False)
+            self._model.mark_verified(attributes)
+            text = "Sent, then re-read from Attentive: see the Check column for each value."
+            self._editor.set_result(text, "ok")
+            self.message.emit(text, "ok")
+
+    # send -----------------------------------------------------------------------------------
+    def send(self) -> None:
+        """Send the table's attributes to the user in the form, confirming warnings once."""
+        from attentive_desktop.core.identifiers import InvalidIdentifier
+
+        if self._editor.sending or not self._need_account():
+            return
+        try:
+            user = self._form.user_ref()
+        except InvalidIdentifier as exc:
+            text = f"Say who to send to first. {exc.message}"
+            self._editor.set_result(text, "error")
+            self.message.emit(text, "error")
+            return
+        if not self._model.properties():
+            self._editor.set_result("Add at least one attribute with a name to send.", "error")
+            return
+        if self._model.has_errors():
+            self._editor.set_result("Fix the errors in the Check column before sending.", "error")
+            return
+        warnings = list(self._model.warnings())
+        keys = frozenset((w.property, w.code, w.message) for w in warnings)
+        if warnings and not keys <= self._confirmed:
+
+            def go() -> None:
+                self._confirmed = self._confirmed | keys
+                self._start_send(user)
+
+            listing = "\n".join(f"• {w.message}" for w in warnings)
+            confirm(
+                self._editor.window(),
+                object_name="warningsConfirm",
+                title="Send with warnings?",
+                text=f"{_plural(len(warnings), 'warning')} for this send:",
+                details=listing,
+                yes_text="Send anyway",
+                on_yes=go,
+            )
+            return
+        self._start_send(user)
+
+    def _start_send(self, user: UserRef) -> None:
+        properties = self._model.properties()
+        self._sent_user = user
+        self._send_job = self._api.send(user, properties)
+        self._model.mark_pending()
+        self._editor.set_sending(True)
+        self._editor.set_result(
+            f"Sending {_plural(len(properties), 'attribute')} to {user.describe()}…"
+        )
+
+    def _sent(self, job: int) -> None:
+        if job != self._send_job:
+            return
+        self._send_job = None
+        self._model.mark_sent()
+        user = self._sent_user
+        if user is not None and (user.phone or user.email):
+            self._verify_job = self._api.lookup(user.lookup_query())
+            self._editor.set_result("Sent. Re-reading the user to verify…", "ok")
+            return
+        self._editor.set_sending(False)
+        text = (
+            "Sent. This user has no phone or email, so the values cannot be read back to "
+            "verify them."
+        )
+        self._editor.set_result(text, "ok")
+        self.message.emit(text, "ok")
+
+    def cancel(self) -> None:
+        """Cancel whatever runs: the send, its verification, or a lookup."""
+        for job in (self._send_job, self._verify_job, self._lookup_job):
+            if job is not None:
+                self._api.cancel(job)
+
+    def _cancelled(self, job: int) -> None:
+        if job == self._lookup_job:
+            self._lookup_job = None
+            self._form.set_busy(False)
+            self._form.set_status("Lookup cancelled.", "warning")
+            self.message.emit("Lookup cancelled.", "warning")
+        elif job == self._send_job:
+            self._send_job = None
+            self._editor.set_sending(False)
+            self._model.clear_marks()
+            text = (
+                "Send cancelled. If the request had already reached Attentive it may have been "
+                "applied: look the user up to check."
+            )
+            self._editor.set_result(text, "warning")
+            self.message.emit(text, "warning")
+        elif job == self._verify_job:
+            self._verify_job = None
+            self._editor.set_sending(False)
+            self._editor.set_result("Sent. Verification was cancelled.", "warning")
+
+    # failures -------------------------------------------------------------------------------
+    def _failed(self, job: int, text: str, kind: str) -> None:
+        if job == self._lookup_job:
+            self._lookup_job = None
+            self._form.set_busy(False)
+            if kind == "not-found" and self._lookup_query is not None:
+                query = self._lookup_query
+                text = NOT_FOUND[query.field].format(value=query.value)
+                self._model.set_current([])
+                self._form.set_status(text, "warning")
+                self.message.emit(text, "warning")
+                return
+            self._form.set_status(text, "error")
+        elif job == self._send_job:
+            self._send_job = None
+            self._editor.set_sending(False)
+            self._model.clear_marks()
+            text = f"Not sent. {text}"
+            self._editor.set_result(text, "error")
+        elif job == self._verify_job:
+            self._verify_job = None
+            self._editor.set_sending(False)
+            text = f"Sent, but reading the user back failed: {text}"
+            self._editor.set_result(text, "warning")
+            self.message.emit(text, "warning")
+            return
+        else:
+            return
+        self.message.emit(text, "error")
+
+    def _need_account(self) -> bool:
+        if self.has_account:
+            return True
+        text = "Add an Attentive account first (Account ▸ Add account…)."
+        self.message.emit(text, "error")
+        return False
+
+    # show request ---------------------------------------------------------------------------
+    def show_request(self) -> RequestDialog | None:
+        """Open a window with the exact JSON body Send would post."""
+        from attentive_desktop.core.identifiers import InvalidIdentifier
+
+        try:
+            user = self._form.user_ref()
+        except InvalidIdentifier as exc:
+            self.message.emit(f"Say who to send to first. {exc.message}", "error")
+            return None
+        body = self._model.request_body(user)
+        url = f"{self._base_url() or ''}/attributes/custom"
+        dialog = RequestDialog(f"POST {url}", body, self._editor.window())
+        dialog.setAttribute(Qt.WidgetAttribute.WA_DeleteOnClose)
+        dialog.open()
+        return dialog
+
+    @property
+    def lookup_job(self) -> int | None:
+        """The id of the lookup in progress, if any."""
+        return self._lookup_job
+
+    @property
+    def busy(self) -> bool:
+        """True while a lookup, send or verification runs."""
+        return any(j is not None for j in (self._lookup_job, self._send_job, self._verify_job))

@@ -1,0 +1,185 @@
+"""The request history dock: a paged table over the SQLite history, a filter and details."""
+
+from __future__ import annotations
+
+import json
+from typing import Any
+
+from PySide6.QtCore import QItemSelection, Qt, QTimer
+from PySide6.QtGui import QFontDatabase
+from PySide6.QtWidgets import (
+    QAbstractItemView,
+    QDockWidget,
+    QHBoxLayout,
+    QHeaderView,
+    QLabel,
+    QLineEdit,
+    QPlainTextEdit,
+    QPushButton,
+    QSplitter,
+    QTableView,
+    QVBoxLayout,
+    QWidget,
+)
+
+from attentive_desktop.gui.dialogs import confirm
+
+FILTER_DELAY_MS = 200
+
+
+def _pretty(body: str) -> str:
+    """Indent JSON bodies for reading; anything else is shown as it is."""
+    if not body:
+        return "(empty)"
+    try:
+        return json.dumps(json.loads(body), indent=2, ensure_ascii=False)
+    except ValueError:
+        return body
+
+
+def describe_record(record: Any) -> str:
+    """The details text for one history row: the request line, status, and both bodies.
+
+    Built from the stored record only, which never holds the API key.
+    """
+    status = record.status if record.status is not None else "no response"
+    lines = [
+        f"{record.method} {record.url}",
+        f"Status: {status} · {record.duration_ms:.0f} ms · attempt {record.attempt}"
+        + (f" · account {record.account}" if getattr(record, "account", "") else ""),
+    ]
+    if record.error:
+        lines.append(f"Error: {record.error}")
+    lines += ["", "Request body:", _pretty(record.request_body)]
+    lines += ["", "Response body:", _pretty(record.response_body)]
+    return "\n".join(lines)
+
+
+class HistoryPane(QDockWidget):
+    """Every request the app made (newest first), filterable, with the bodies of the selected
+    one. "Clear history" asks first. The rows live in SQLite, so they survive a restart."""
+
+    def __init__(self, model: Any, proxy: Any, service: Any, parent: QWidget | None = None) -> None:
+        super().__init__("Request history", parent)
+        self.setObjectName("historyDock")
+        self.setAccessibleName("Request history")
+        self.model = model
+        self.proxy = proxy
+        self._service = service
+
+        body = QWidget(self)
+        self.filter_edit = QLineEdit(body)
+        self.filter_edit.setObjectName("historyFilter")
+        self.filter_edit.setAccessibleName("Filter history")
+        self.filter_edit.setPlaceholderText(
+            "Filter by method, endpoint, user, status or account (Ctrl+F)"
+        )
+        self.filter_edit.setClearButtonEnabled(True)
+        self.count_label = QLabel(body)
+        self.count_label.setObjectName("historyCount")
+        self.clear_button = QPushButton("Clear history…", body)
+        self.clear_button.setObjectName("clearHistoryButton")
+        self.clear_button.setAccessibleName("Clear history")
+        top = QHBoxLayout()
+        top.addWidget(QLabel("Filter:", body))
+        top.addWidget(self.filter_edit, 1)
+        top.addWidget(self.count_label)
+        top.addWidget(self.clear_button)
+
+        self.table = QTableView(body)
+        self.table.setObjectName("historyTable")
+        self.table.setAccessibleName("History")
+        self.table.setModel(proxy)
+        # No sort until the user asks: the model's own order is newest first.
+        self.table.horizontalHeader().setSortIndicator(-1, Qt.SortOrder.DescendingOrder)
+        self.table.setSortingEnabled(True)
+        self.table.setSelectionBehavior(QAbstractItemView.SelectionBehavior.SelectRows)
+        self.table.setSelectionMode(QAbstractItemView.SelectionMode.SingleSelection)
+        self.table.setEditTriggers(QAbstractItemView.EditTrigger.NoEditTriggers)
+        self.table.setAlternatingRowColors(True)
+        self.table.setWordWrap(False)
+        self.table.verticalHeader().setVisible(False)
+        self.table.verticalHeader().setDefaultSectionSize(22)
+        header = self.table.horizontalHeader()
+        header.setStretchLastSection(True)
+        header.setSectionResizeMode(QHeaderView.ResizeMode.Interactive)
+        for column, width in enumerate((150, 60, 150, 130, 55, 75, 65)):
+            self.table.setColumnWidth(column, width)
+        header.setSortIndicatorShown(True)
+
+        self.details = QPlainTextEdit(body)
+        self.details.setObjectName("historyDetails")
+        self.details.setAccessibleName("Request and response")
+        self.details.setReadOnly(True)
+        self.details.setFont(QFontDatabase.systemFont(QFontDatabase.SystemFont.FixedFont))
+        self.details.setPlaceholderText("Select a request to see what was sent and received.")
+
+        self.splitter = QSplitter(Qt.Orientation.Horizontal, body)
+        self.splitter.setObjectName("historySplitter")
+        self.splitter.addWidget(self.table)
+        self.splitter.addWidget(self.details)
+        self.splitter.setStretchFactor(0, 3)
+        self.splitter.setStretchFactor(1, 2)
+
+        layout = QVBoxLayout(body)
+        layout.setContentsMargins(6, 4, 6, 6)
+        layout.addLayout(top)
+        layout.addWidget(self.splitter, 1)
+        self.setWidget(body)
+
+        self._filter_timer = QTimer(self)
+        self._filter_timer.setSingleShot(True)
+        self._filter_timer.setInterval(FILTER_DELAY_MS)
+        self._filter_timer.timeout.connect(self.apply_filter)
+        self.filter_edit.textChanged.connect(self._filter_timer.start)
+        self.filter_edit.returnPressed.connect(self.apply_filter)
+        self.clear_button.clicked.connect(self.ask_clear)
+        self.table.selectionModel().selectionChanged.connect(self._selection_changed)
+        for signal in (model.rowsInserted, model.rowsRemoved, model.modelReset):
+            signal.connect(self._update_count)
+        if hasattr(model, "totalChanged"):
+            model.totalChanged.connect(self._update_count)
+        service.cleared.connect(self.details.clear)  # the model reloads by itself
+        self._update_count()
+
+    def focus_filter(self) -> None:
+        """Show the pane and put the cursor in the filter box."""
+        self.show()
+        self.raise_()
+        self.filter_edit.setFocus()
+        self.filter_edit.selectAll()
+
+    def apply_filter(self) -> None:
+        """Reload the history with the filter text (runs in the history worker)."""
+        self._filter_timer.stop()
+        self.model.set_filter(self.filter_edit.text().strip())
+
+    def _selection_changed(self, selected: QItemSelection, _deselected: QItemSelection) -> None:
+        self.show_selected()
+
+    def show_selected(self) -> None:
+        """Show the selected row's request and response bodies in the details view."""
+        rows = self.table.selectionModel().selectedRows()
+        if not rows:
+            self.details.clear()
+            return
+        source = self.proxy.mapToSource(rows[0])
+        record = self.model.record_at(source.row())
+        self.details.setPlainText(describe_record(record) if record is not None else "")
+
+    def ask_clear(self) -> None:
+        """Ask, then delete every history row."""
+        confirm(
+            self,
+            object_name="clearHistoryConfirm",
+            title="Clear history",
+            text="Delete every request in the history? This cannot be undone.",
+            yes_text="Clear history",
+            on_yes=self._service.clear,
+        )
+
+    def _update_count(self, *args: object) -> None:
+        rows = self.model.rowCount()
+        total = getattr(self.model, "total", None)
+        shown = total if isinstance(total, int) and total >= rows else rows
+        self.count_label.setText(f"{shown} request{'s' if shown != 1 else ''}")

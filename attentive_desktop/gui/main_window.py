@@ -1,0 +1,393 @@
+"""The main window: account switcher, lookup form, attribute editor, history dock, status bar.
+
+Keyboard shortcuts (also listed in Help ▸ Keyboard shortcuts):
+    Ctrl+L          Look up (Enter in a lookup field does the same)
+    Ctrl+Return     Send
+    Esc             Cancel the request in progress
+    Ctrl+N          New attribute row
+    Ctrl+Delete     Remove the selected rows
+    Ctrl+Shift+R    Show the request that Send would post
+    Ctrl+F          Focus the history filter
+    Ctrl+H          Show or hide the history pane
+"""
+
+from __future__ import annotations
+
+from collections.abc import Callable
+from typing import Any
+
+from PySide6.QtCore import Qt, QTimer, Signal
+from PySide6.QtGui import QAction, QCloseEvent, QKeySequence, QShowEvent
+from PySide6.QtWidgets import (
+    QLabel,
+    QMainWindow,
+    QMessageBox,
+    QSplitter,
+    QToolBar,
+    QVBoxLayout,
+    QWidget,
+)
+
+from attentive_desktop.gui.account_switcher import AccountSwitcher
+from attentive_desktop.gui.accounts import AccountBook, describe_target
+from attentive_desktop.gui.banner import NoticeBar, SandboxBanner
+from attentive_desktop.gui.flows import LookupSendFlow
+from attentive_desktop.gui.geometry import restore_window, save_window
+from attentive_desktop.gui.history_pane import HistoryPane
+from attentive_desktop.gui.lookup_form import LookupForm
+from attentive_desktop.gui.property_editor import PropertyEditor
+
+SHORTCUTS = [
+    ("Look up", "Ctrl+L"),
+    ("Send", "Ctrl+Return"),
+    ("Cancel the request in progress", "Esc"),
+    ("New attribute row", "Ctrl+N"),
+    ("Remove selected rows", "Ctrl+Delete"),
+    ("Show request", "Ctrl+Shift+R"),
+    ("Focus the history filter", "Ctrl+F"),
+    ("Show or hide history", "Ctrl+H"),
+]
+SANDBOX_ACCOUNT = "Sandbox"
+SESSION_ONLY_NOTICE = (
+    "No system keychain is available: API keys are kept for this session only and must be "
+    "entered again next time."
+)
+
+
+class MainWindow(QMainWindow):
+    """The one window of the app. Talks to the API only through ApiService's signals.
+
+    Collaborators come in through the constructor (see app.build_window).
+    Signals: shown() once the window first shows; started() once start() has run (the account
+    is in use or the first-run dialog is open); accountChanged(str name).
+    """
+
+    shown = Signal()
+    started = Signal()
+    accountChanged = Signal(str)
+
+    def __init__(
+        self,
+        *,
+        api: Any,
+        book: AccountBook,
+        property_model: Any,
+        history_model: Any,
+        history_proxy: Any,
+        history_service: Any,
+        settings: Any,
+        schema: Callable[[], Any],
+        sandbox: bool = False,
+        region: str = "US",
+        on_account: Callable[[str], None] | None = None,
+        on_close: Callable[[], None] | None = None,
+    ) -> None:
+        super().__init__()
+        self.setObjectName("mainWindow")
+        self.setWindowTitle("Attentive Desktop" + (" — SANDBOX" if sandbox else ""))
+        self.api = api
+        self.book = book
+        self.settings = settings
+        self._on_account = on_account
+        self._on_close = on_close
+        self._account_name: str | None = None
+        self._info_job: int | None = None
+        self._closed = False
+        self._shown_once = False
+        self._ready = False
+        self._sandbox_pending = sandbox
+
+        self.form = LookupForm(region, self)
+        self.editor = PropertyEditor(
+            property_model,
+            lambda name: schema().allowed_values(name) if schema() else None,
+            lambda: schema().names() if schema() else [],
+            self,
+        )
+        self.flow = LookupSendFlow(api, self.form, self.editor, self.current_base_url, self)
+        self.history = HistoryPane(history_model, history_proxy, history_service, self)
+        self.addDockWidget(Qt.DockWidgetArea.BottomDockWidgetArea, self.history)
+
+        central = QWidget(self)
+        layout = QVBoxLayout(central)
+        layout.setContentsMargins(0, 0, 0, 0)
+        layout.setSpacing(0)
+        self.banner = SandboxBanner(None, central) if sandbox else None
+        if self.banner is not None:
+            layout.addWidget(self.banner)
+        self.notice = NoticeBar("keyNotice", central)
+        layout.addWidget(self.notice)
+        self.splitter = QSplitter(Qt.Orientation.Horizontal, central)
+        self.splitter.setObjectName("mainSplitter")
+        self.splitter.addWidget(self.form)
+        self.splitter.addWidget(self.editor)
+        self.splitter.setStretchFactor(1, 1)
+        self.splitter.setSizes([360, 900])
+        layout.addWidget(self.splitter, 1)
+        self.setCentralWidget(central)
+
+        self._build_toolbar()
+        self._build_menus()
+        self.statusBar().setObjectName("statusBar")
+        self.form.lookupRequested.connect(self.flow.lookup)
+        self.editor.sendRequested.connect(self.flow.send)
+        self.editor.cancelRequested.connect(self.flow.cancel)
+        self.editor.showRequestRequested.connect(self.flow.show_request)
+        self.flow.message.connect(self.show_message)
+        history_service.failed.connect(lambda text: self.show_message(text, "error"))
+        api.keyChecked.connect(self._info_checked)
+        api.failed.connect(self._info_failed)
+        self.setTabOrder(self.switcher, self.form.phone_edit)
+        self.resize(1280, 800)
+        restore_window(self, self.settings)
+
+    # building -------------------------------------------------------------------------------
+    def _build_toolbar(self) -> None:
+        bar = QToolBar("Account", self)
+        bar.setObjectName("accountToolbar")
+        bar.setMovable(False)
+        label = QLabel(" Account: ", bar)
+        self.switcher = AccountSwitcher(bar)
+        label.setBuddy(self.switcher)
+        bar.addWidget(label)
+        bar.addWidget(self.switcher)
+        self.add_account_action = QAction("Add account…", self)
+        self.add_account_action.setObjectName("addAccountAction")
+        self.add_account_action.triggered.connect(self.open_account_dialog)
+        bar.addAction(self.add_account_action)
+        button = bar.widgetForAction(self.add_account_action)
+        button.setObjectName("addAccountButton")
+        button.setAccessibleName("Add account")
+        self.addToolBar(bar)
+        self.switcher.accountChosen.connect(self.use_account)
+
+    def _action(self, text: str, name: str, shortcut: str | None, slot: Callable) -> QAction:
+        action = QAction(text, self)
+        action.setObjectName(name)
+        if shortcut:
+            action.setShortcut(QKeySequence(shortcut))
+            action.setShortcutContext(Qt.ShortcutContext.WindowShortcut)
+        action.triggered.connect(lambda _checked=False: slot())
+        self.addAction(action)
+        return action
+
+    def _build_menus(self) -> None:
+        menu = self.menuBar()
+        account = menu.addMenu("&Account")
+        account.addAction(self.add_account_action)
+        account.addSeparator()
+        account.addAction(self._action("&Quit", "quitAction", "Ctrl+Q", self.close))
+        actions = menu.addMenu("&Actions")
+        self.lookup_action = self._action("&Look up", "lookupAction", "Ctrl+L", self.flow.lookup)
+        self.send_action = self._action("&Send", "sendAction", "Ctrl+Return", self.flow.send)
+        self.cancel_action = self._action("&Cancel request", "cancelAction", "Esc", self.cancel)
+        self.request_action = self._action(
+            "Show &request…", "showRequestAction", "Ctrl+Shift+R", self.flow.show_request
+        )
+        for action in (self.lookup_action, self.send_action, self.cancel_action):
+            actions.addAction(action)
+        actions.addAction(self.request_action)
+        edit = menu.addMenu("&Edit")
+        self.new_row_action = self._action(
+            "&New attribute row", "newRowAction", "Ctrl+N", self.editor.add_row
+        )
+        self.remove_row_action = self._action(
+            "&Remove selected rows",
+            "removeRowAction",
+            "Ctrl+Delete",
+            self.editor.remove_selected_rows,
+        )
+        self.paste_rows_action = self._action(
+            "&Paste rows", "pasteRowsAction", None, self.editor.table.paste_from_clipboard
+        )
+        for action in (self.new_row_action, self.remove_row_action, self.paste_rows_action):
+            edit.addAction(action)
+        view = menu.addMenu("&View")
+        toggle = self.history.toggleViewAction()
+        toggle.setShortcut(QKeySequence("Ctrl+H"))
+        toggle.setObjectName("toggleHistoryAction")
+        view.addAction(toggle)
+        self.filter_action = self._action(
+            "&Filter history", "filterHistoryAction", "Ctrl+F", self.history.focus_filter
+        )
+        view.addAction(self.filter_action)
+        help_menu = menu.addMenu("&Help")
+        help_menu.addAction(
+            self._action("&Keyboard shortcuts", "shortcutsAction", None, self.show_shortcuts)
+        )
+
+    # accounts -------------------------------------------------------------------------------
+    def refresh_accounts(self, current: str | None = None, *, activate: bool = True) -> None:
+        """Reload the switcher from the account book, keeping or choosing ``current``.
+
+        With ``activate`` the chosen account becomes the one in use (its key is read and the
+        API client built); without, only the switcher and the "Writing to" line are filled.
+        """
+        accounts = self.book.accounts()
+        names = [a.name for a in accounts]
+        wanted = current or self._account_name
+        if wanted not in names:
+            last = self.settings.get("last_account", None)
+            wanted = last if last in names else (names[0] if names else None)
+        self.switcher.set_accounts(accounts, wanted)
+        if wanted is None:
+            self.editor.set_target(describe_target(None))
+        elif not activate:
+            self.editor.set_target(describe_target(self.book.get(wanted)))
+        elif wanted != self._account_name:
+            self.use_account(wanted)
+
+    def start(self, current: str | None = None, *, first_run_dialog: bool = True) -> None:
+        """Finish start-up once the window shows: use the account (which reads the keychain and
+        builds the API client off the GUI thread), or ask for one on first run. Emits started.
+        """
+        if self._closed:  # closed before start-up finished (e.g. --self-test)
+            return
+        self.refresh_accounts(current)
+        self._ready = True
+        if first_run_dialog and not self.book.accounts() and not self._sandbox_pending:
+            self.update_key_notice()
+            self.open_account_dialog()
+        self.started.emit()
+
+    @property
+    def is_ready(self) -> bool:
+        """True once start() ran."""
+        return self._ready
+
+    def attach_sandbox(self, base_url: str, key: str) -> None:
+        """Point the window at an embedded sandbox: a session-only "Sandbox" account (its key
+        in memory only), shown in the banner and used at once."""
+        from attentive_desktop.store.accounts import Account
+
+        self.book.add_session_account(Account(SANDBOX_ACCOUNT, base_url), key)
+        self._sandbox_pending = False
+        if self.banner is not None:
+            self.banner.set_url(base_url)
+        self.refresh_accounts(SANDBOX_ACCOUNT, activate=self._ready)
+
+    def use_account(self, name: str) -> bool:
+        """Read and write with account ``name`` from now on; False if it has no key here."""
+        account = self.book.get(name)
+        if account is None:
+            return False
+        try:
+            key = self.book.key_for(name)
+        except Exception as exc:  # keychain locked or refused
+            self.show_message(str(exc), "error")
+            key = None
+        if not key:
+            self.show_message(
+                f"There is no API key for “{name}” on this computer. Enter it again.", "error"
+            )
+            self.open_account_dialog(name=name)
+            return False
+        self._account_name = name
+        if not self.book.is_session(name):
+            self.update_key_notice()  # the keychain was just asked for the key anyway
+        self.api.set_account(self.book.base_url_for(account), key, name)
+        if self._on_account is not None:
+            self._on_account(name)
+        self.flow.has_account = True
+        self.editor.set_target(describe_target(account))
+        if not self.book.is_session(name):
+            self.settings.set("last_account", name)
+        if not account.company_name:
+            self._info_job = self.api.check_key(self.book.base_url_for(account), key)
+        self.accountChanged.emit(name)
+        return True
+
+    @property
+    def account_name(self) -> str | None:
+        """The account in use."""
+        return self._account_name
+
+    def current_base_url(self) -> str | None:
+        """The base URL of the account in use."""
+        account = self.book.get(self._account_name) if self._account_name else None
+        return self.book.base_url_for(account) if account else None
+
+    def _info_checked(self, job: int, me: Any) -> None:
+        if job != self._info_job or self._account_name is None:
+            return
+        self._info_job = None
+        account = self.book.update_info(self._account_name, me)
+        self.editor.set_target(describe_target(account))
+        self.switcher.set_accounts(self.book.accounts(), self._account_name)
+
+    def _info_failed(self, job: int, message: str, kind: str) -> None:
+        if job == self._info_job:
+            self._info_job = None
+            self.show_message(f"Could not check the account: {message}", "error")
+
+    def open_account_dialog(self, name: str = "") -> Any:
+        """Open the Add account dialog (non-blocking); returns it."""
+        from attentive_desktop.gui.account_dialog import AccountDialog
+
+        dialog = AccountDialog(
+            self.api,
+            self.book,
+            default_base_url=self.book.base_url_override,
+            name=name,
+            parent=self,
+        )
+        dialog.setAttribute(Qt.WidgetAttribute.WA_DeleteOnClose)
+        dialog.accountSaved.connect(lambda account: self.refresh_accounts(account.name))
+        dialog.accountSaved.connect(lambda _account: self.update_key_notice())
+        dialog.accountSaved.connect(lambda account: self.use_account(account.name))
+        dialog.open()
+        self.account_dialog = dialog
+        return dialog
+
+    def update_key_notice(self) -> None:
+        """Say so when keys cannot be kept in a keychain. Checked when a saved account is used
+        or added, not at start-up with only the sandbox: probing the keychain is slow."""
+        self.notice.show_notice(SESSION_ONLY_NOTICE if self.book.keys_are_session_only else "")
+
+    # misc -----------------------------------------------------------------------------------
+    def show_message(self, text: str, kind: str = "info") -> None:
+        """A plain sentence in the status bar (errors stay until the next message)."""
+        self.statusBar().showMessage(text, 0 if kind == "error" else 15000)
+        self.statusBar().setProperty("statusKind", kind)
+
+    def cancel(self) -> None:
+        """Cancel the request in progress."""
+        self.flow.cancel()
+
+    def show_shortcuts(self) -> None:
+        """List the keyboard shortcuts."""
+        rows = "".join(
+            f"<tr><td>{what}</td><td><b>{keys}</b></td></tr>" for what, keys in SHORTCUTS
+        )
+        box = QMessageBox(
+            QMessageBox.Icon.Information,
+            "Keyboard shortcuts",
+            f"<table cellspacing=6>{rows}</table>",
+            parent=self,
+        )
+        box.setObjectName("shortcutsBox")
+        box.setAttribute(Qt.WidgetAttribute.WA_DeleteOnClose)
+        box.open()
+
+    def showEvent(self, event: QShowEvent) -> None:
+        """Emit ``shown`` once, after the first show; finish slow set-up after it."""
+        super().showEvent(event)
+        if not self._shown_once:
+            self._shown_once = True
+            QTimer.singleShot(0, self.shown)
+
+    # geometry and closing -------------------------------------------------------------------
+    def save_geometry(self) -> None:
+        """Remember size, position and the history dock's place for next time."""
+        save_window(self, self.settings)
+
+    def closeEvent(self, event: QCloseEvent) -> None:
+        """Save the geometry, stop the worker threads and release the database."""
+        if not self._closed:
+            self._closed = True
+            try:
+                self.save_geometry()
+            finally:
+                if self._on_close is not None:
+                    self._on_close()
+        super().closeEvent(event)

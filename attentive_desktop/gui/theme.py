@@ -1,0 +1,43 @@
+"""Colours that read well on the platform's light and dark palettes.
+
+Everything else follows the system palette; only status colours (error, success) and the
+SANDBOX banner use fixed colours, picked for contrast against both light and dark windows.
+"""
+
+from __future__ import annotations
+
+from PySide6.QtGui import QColor, QPalette
+from PySide6.QtWidgets import QWidget
+
+# The banner has its own background, so one pair works on both palettes (contrast ≈ 10:1).
+BANNER_BACKGROUND = "#ffb000"
+BANNER_TEXT = "#1a1a1a"
+
+
+def is_dark(palette: QPalette) -> bool:
+    """True when the window background is dark (a dark system theme)."""
+    return palette.color(QPalette.ColorRole.Window).lightness() < 128
+
+
+def status_color(widget: QWidget, kind: str) -> QColor:
+    """The text colour for a status of ``kind`` ("error", "warning", "ok", anything else)."""
+    dark = is_dark(widget.palette())
+    colours = {
+        "error": ("#ff8a80", "#b3261e"),
+        "warning": ("#ffd180", "#8a5300"),
+        "ok": ("#8fd694", "#1e6b2a"),
+    }
+    if kind not in colours:
+        return widget.palette().color(QPalette.ColorRole.WindowText)
+    light_theme_colour = colours[kind][1]
+    dark_theme_colour = colours[kind][0]
+    return QColor(dark_theme_colour if dark else light_theme_colour)
+
+
+def set_status_text(label: QWidget, text: str, kind: str = "info") -> None:
+    """Show ``text`` on a QLabel in the colour of ``kind``; hides the label when empty."""
+    colour = status_color(label, kind).name()
+    label.setStyleSheet(f"color: {colour};" if kind in ("error", "warning", "ok") else "")
+    label.setText(text)  # type: ignore[attr-defined]
+    label.setProperty("statusKind", kind)
+    label.setVisible(bool(text))

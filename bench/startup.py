@@ -1,0 +1,121 @@
+"""Start-up budget: time to the main window shown, and idle peak memory, against bare PySide6.
+
+Runs, alternating, the app (`python -m attentive_desktop --sandbox --exit-when-shown`) and a
+bare PySide6 QMainWindow of the same size, each in a fresh process. Both print "window shown"
+when their window is first exposed; the app also prints "window ready" once start-up work
+deferred past the first frame is done (sandbox started, account in use). Each then idles for
+500 ms and quits. Times are measured from just before the process is spawned to those lines;
+memory is the child's peak RSS (ru_maxrss from wait4). Prints medians and ratios app / bare.
+Targets: time to shown ≤ 1.5×, memory ≤ 2.0×. The time to ready is printed too, so a fast
+first frame cannot hide slow start-up work.
+
+    QT_QPA_PLATFORM=offscreen .venv/bin/python bench/startup.py [--runs 5]
+"""
+
+from __future__ import annotations
+
+import argparse
+import os
+import statistics
+import subprocess
+import sys
+import tempfile
+import time
+
+TIME_TARGET = 1.5
+MEMORY_TARGET = 2.0
+
+BARE_WINDOW = r"""
+import sys
+from PySide6.QtCore import QEvent, QObject, QTimer
+from PySide6.QtWidgets import QApplication, QMainWindow
+
+app = QApplication(sys.argv[:1])
+window = QMainWindow()
+window.setWindowTitle("bare")
+window.resize(1280, 800)
+
+
+class Watcher(QObject):
+    done = False
+
+    def eventFilter(self, obj, event):
+        if event.type() == QEvent.Type.Expose and obj.isExposed() and not self.done:
+            self.done = True
+            print("window shown", flush=True)
+            QTimer.singleShot(500, app.quit)
+        return False
+
+
+window.winId()
+watcher = Watcher()
+window.windowHandle().installEventFilter(watcher)
+window.show()
+sys.exit(app.exec())
+"""
+
+
+def measure(command: list[str], env: dict[str, str]) -> tuple[float, float, float]:
+    """Seconds from spawn to "window shown" and to "window ready" (start-up finished: for the
+    app, the sandbox account in use; the bare window is ready when shown), and peak RSS in
+    MiB, of one run of ``command``."""
+    start = time.perf_counter()
+    process = subprocess.Popen(
+        command, stdout=subprocess.PIPE, stderr=subprocess.DEVNULL, env=env, text=True
+    )
+    assert process.stdout is not None
+    seen: dict[str, float] = {}
+    for line in process.stdout:
+        seen.setdefault(line.strip(), time.perf_counter())
+    _pid, status, usage = os.wait4(process.pid, 0)
+    process.returncode = os.waitstatus_to_exitcode(status)
+    if "window shown" not in seen or process.returncode != 0:
+        raise SystemExit(f"{command!r} did not show a window (exit {process.returncode})")
+    shown = seen["window shown"] - start
+    ready = seen.get("window ready", seen["window shown"]) - start
+    peak_mib = usage.ru_maxrss / 1024 if sys.platform != "darwin" else usage.ru_maxrss / 2**20
+    return shown, ready, peak_mib
+
+
+def main() -> int:
+    """Run both, alternating, and print medians and ratios."""
+    parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
+    parser.add_argument("--runs", type=int, default=5, help="measured runs of each (default 5)")
+    args = parser.parse_args()
+
+    env = dict(os.environ)
+    env.setdefault("QT_QPA_PLATFORM", "offscreen")
+    env.pop("ATTENTIVE_API_KEY", None)
+    app_cmd = [sys.executable, "-m", "attentive_desktop", "--sandbox", "--exit-when-shown"]
+    bare_cmd = [sys.executable, "-c", BARE_WINDOW]
+    results: dict[str, list[tuple[float, float, float]]] = {"app": [], "bare": []}
+    with tempfile.TemporaryDirectory(prefix="attentive-bench-") as home:
+        env["ATTENTIVE_DESKTOP_HOME"] = home
+        measure(bare_cmd, env)  # warm-up: fill the OS file cache for both
+        measure(app_cmd, env)
+        for _ in range(args.runs):
+            results["bare"].append(measure(bare_cmd, env))
+            results["app"].append(measure(app_cmd, env))
+
+    def medians(name: str) -> tuple[float, float, float]:
+        shown, ready, mems = zip(*results[name], strict=True)
+        return statistics.median(shown), statistics.median(ready), statistics.median(mems)
+
+    app_shown, app_ready, app_mem = medians("app")
+    bare_shown, _bare_ready, bare_mem = medians("bare")
+    print(f"platform: {env['QT_QPA_PLATFORM']}, runs: {args.runs} each, medians")
+    print(f"bare PySide6 window: shown {bare_shown * 1000:6.0f} ms  peak RSS {bare_mem:6.1f} MiB")
+    print(
+        f"attentive-desktop:   shown {app_shown * 1000:6.0f} ms  ready {app_ready * 1000:6.0f} ms"
+        f"  peak RSS {app_mem:6.1f} MiB"
+    )
+    print(
+        f"time to window shown: {app_shown / bare_shown:.2f}x (target <= {TIME_TARGET}x); "
+        f"to ready (sandbox up, account in use): {app_ready / bare_shown:.2f}x"
+    )
+    print(f"memory ratio: {app_mem / bare_mem:.2f}x (target <= {MEMORY_TARGET}x)")
+    return 0
+
+
+if __name__ == "__main__":
+    raise SystemExit(main())

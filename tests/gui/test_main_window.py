@@ -1,0 +1,196 @@
+"""The window's furniture: names for assistive tech, shortcuts, paste, history pane, accounts."""
+
+from __future__ import annotations
+
+import pytest
+from keyring.backends import fail
+from PySide6.QtCore import Qt
+from PySide6.QtGui import QGuiApplication
+from PySide6.QtWidgets import (
+    QAbstractButton,
+    QAbstractItemView,
+    QComboBox,
+    QHeaderView,
+    QLineEdit,
+    QMessageBox,
+    QPushButton,
+)
+
+from attentive_desktop.app import build_window
+from attentive_desktop.gui.account_dialog import AccountDialog
+from attentive_desktop.gui.main_window import SESSION_ONLY_NOTICE
+from attentive_desktop.store.accounts import Account, AccountStore
+from attentive_desktop.store.database import Database
+from attentive_desktop.store.paths import AppPaths
+from attentive_desktop.store.secrets import SecretStore
+
+
+class FakeKeyring:
+    """A keychain in a dict."""
+
+    def __init__(self) -> None:
+        self.keys: dict[tuple[str, str], str] = {}
+
+    def get_password(self, service: str, username: str) -> str | None:
+        return self.keys.get((service, username))
+
+    def set_password(self, service: str, username: str, password: str) -> None:
+        self.keys[(service, username)] = password
+
+    def delete_password(self, service: str, username: str) -> None:
+        self.keys.pop((service, username), None)
+
+
+@pytest.fixture
+def open_window(qtbot):
+    sessions = []
+
+    def open_(backend=None, **options):
+        session = build_window(
+            AppPaths.from_environment(),
+            SecretStore(keyring_backend=backend or fail.Keyring()),
+            **options,
+        )
+        sessions.append(session)
+        qtbot.addWidget(session.window)
+        session.window.show()
+        qtbot.waitExposed(session.window)
+        qtbot.waitUntil(lambda: session.window.is_ready)  # start-up finishes after the show
+        return session
+
+    yield open_
+    for session in sessions:
+        session.window.close()
+        session.shutdown()
+
+
+def save_accounts(*accounts: Account) -> None:
+    paths = AppPaths.from_environment().ensure()
+    db = Database(paths.database)
+    for account in accounts:
+        AccountStore(db).save(account)
+    db.close()
+
+
+def test_every_input_and_button_has_an_object_name_and_accessible_name(open_window, sandbox):
+    window = open_window(sandbox_url=sandbox.base_url, sandbox_key=sandbox.api_key).window
+    window.form.add_custom_identifier()
+    kinds = (QLineEdit, QAbstractButton, QComboBox, QAbstractItemView)
+    unnamed = [
+        (type(w).__name__, w.objectName(), w.accessibleName())
+        for kind in kinds
+        for w in window.findChildren(kind)
+        if w.isVisibleTo(window)
+        and not w.objectName().startswith("qt_")  # Qt's own parts (dock title buttons...)
+        and not (isinstance(w, QLineEdit) and isinstance(w.parent(), QComboBox))
+        and not isinstance(w, QHeaderView)  # part of its table
+        and (not w.objectName() or not w.accessibleName())
+    ]
+    assert unnamed == []
+    assert window.findChild(QLineEdit, "phoneEdit").accessibleName() == "Phone"
+    assert window.findChild(QPushButton, "sendButton").accessibleName() == "Send"
+
+
+def test_sandbox_banner_cannot_be_missed(open_window, sandbox):
+    window = open_window(sandbox_url=sandbox.base_url, sandbox_key=sandbox.api_key).window
+    assert window.banner is not None and window.banner.isVisible()
+    assert window.banner.text().startswith("SANDBOX")
+    assert sandbox.base_url in window.banner.text()
+    assert "SANDBOX" in window.windowTitle()
+
+
+def test_no_banner_and_first_run_dialog_without_accounts(qtbot, open_window):
+    window = open_window().window
+    assert window.banner is None
+    qtbot.waitUntil(lambda: isinstance(getattr(window, "account_dialog", None), AccountDialog))
+    dialog = window.account_dialog
+    assert dialog.isVisible()
+    assert dialog.key_edit.echoMode() == QLineEdit.EchoMode.Password
+    dialog.show_key.setChecked(True)
+    assert dialog.key_edit.echoMode() == QLineEdit.EchoMode.Normal
+    assert not dialog.base_url_edit.isVisible()  # advanced, hidden until asked for
+    assert dialog.base_url_edit.text() == "https://api.attentivemobile.com/v1"
+    assert window.editor.target_label.text().startswith("Writing to: no account yet")
+    dialog.reject()
+
+
+def test_without_a_keychain_the_window_says_keys_last_this_session(qtbot, open_window):
+    save_accounts(Account("Acme", "https://api.attentivemobile.com/v1", "Acme Inc", "acme"))
+    window = open_window(env_key="env-key-from-script").window  # key from ATTENTIVE_API_KEY
+    qtbot.waitUntil(window.notice.isVisible)
+    assert window.notice.text() == SESSION_ONLY_NOTICE
+    assert window.account_name == "Acme"
+    assert window.editor.target_label.text() == "Writing to: Acme Inc (acme)"
+
+
+def test_with_a_keychain_there_is_no_session_notice(qtbot, open_window, sandbox):
+    window = open_window(
+        FakeKeyring(), sandbox_url=sandbox.base_url, sandbox_key=sandbox.api_key
+    ).window
+    qtbot.waitUntil(lambda: "(" in window.editor.target_label.text())
+    assert not window.notice.isVisible()
+
+
+def test_switching_accounts_changes_who_is_written_to(qtbot, open_window, sandbox):
+    keyring = FakeKeyring()
+    save_accounts(
+        Account("Alpha", sandbox.base_url, "Alpha Co", "alpha"),
+        Account("Beta", sandbox.base_url, "Beta Co", "beta"),
+    )
+    keyring.set_password("attentive-desktop", "Alpha", sandbox.api_key)
+    keyring.set_password("attentive-desktop", "Beta", sandbox.api_key)
+    window = open_window(keyring).window
+    assert window.switcher.count() == 2
+    assert window.editor.target_label.text() == "Writing to: Alpha Co (alpha)"
+    window.switcher.setCurrentIndex(window.switcher.findData("Beta"))
+    window.switcher.activated.emit(window.switcher.currentIndex())
+    assert window.account_name == "Beta"
+    assert window.editor.target_label.text() == "Writing to: Beta Co (beta)"
+    window.close()
+    again = open_window(keyring).window
+    assert again.account_name == "Beta"  # the last account is remembered
+
+
+def test_shortcuts_add_rows_and_paste_several_lines(qtbot, open_window, sandbox):
+    window = open_window(sandbox_url=sandbox.base_url, sandbox_key=sandbox.api_key).window
+    with qtbot.waitActive(window):
+        window.activateWindow()
+    model = window.editor.model
+    qtbot.keyClick(window, Qt.Key.Key_N, Qt.KeyboardModifier.ControlModifier)
+    assert model.rowCount() == 1
+    window.editor.table.closePersistentEditor(model.index(0, 0))
+    model.remove_rows([0])
+    QGuiApplication.clipboard().setText("VIP\tTRUE\nage=41\n")
+    window.editor.table.setFocus()
+    qtbot.keyClick(window.editor.table, Qt.Key.Key_V, Qt.KeyboardModifier.ControlModifier)
+    assert model.properties() == {"VIP": "TRUE", "age": "41"}
+    assert model.index(1, 2).data() == "Number"  # the Type column, inferred live
+    window.editor.table.selectRow(0)
+    qtbot.keyClick(window, Qt.Key.Key_Delete, Qt.KeyboardModifier.ControlModifier)
+    assert model.properties() == {"age": "41"}
+    qtbot.keyClick(window, Qt.Key.Key_F, Qt.KeyboardModifier.ControlModifier)
+    assert window.history.filter_edit.hasFocus()
+
+
+def test_history_filter_and_clear_after_confirmation(qtbot, open_window, sandbox):
+    session = open_window(sandbox_url=sandbox.base_url, sandbox_key=sandbox.api_key)
+    window, history = session.window, session.window.history
+    window.form.email_edit.setText("ada@example.com")
+    with qtbot.waitSignal(session.api.lookedUp, timeout=10_000):
+        window.flow.lookup()
+    qtbot.waitUntil(lambda: history.proxy.rowCount() == 2)  # GET /me and the lookup
+    history.filter_edit.setText("ada@")
+    qtbot.waitUntil(lambda: history.proxy.rowCount() == 1)
+    assert history.proxy.index(0, 3).data() == "ada@example.com"
+    history.table.selectRow(0)
+    assert "GET " in history.details.toPlainText()
+
+    history.clear_button.click()
+    box = window.findChild(QMessageBox, "clearHistoryConfirm")
+    box.findChild(QPushButton, "clearHistoryConfirmNo").click()
+    assert history.model.rowCount() == 1
+    history.clear_button.click()
+    box = window.findChild(QMessageBox, "clearHistoryConfirm")
+    box.findChild(QPushButton, "clearHistoryConfirmYes").click()
+    qtbot.waitUntil(lambda: history.model.rowCount() == 0)
+    assert history.details.toPlainText() == ""
