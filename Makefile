@@ -32,5 +32,9 @@ lint: $(STAMP)
 screenshots: $(STAMP)
 	QT_QPA_PLATFORM=offscreen $(BIN)/python -m attentive_desktop.gui.screenshots docs/screenshots
 
+# The Linux bundle dist/attentive-desktop/ and its tarball (see packaging/README.md).
+package: $(PKG_STAMP)
+	$(BIN)/python packaging/build_linux.py
+
 clean:
 	rm -rf $(VENV) build dist .pytest_cache .ruff_cache

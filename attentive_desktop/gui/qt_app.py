@@ -11,11 +11,13 @@ from attentive_desktop import APP_NAME, __version__
 
 
 def app_icon() -> QIcon:
-    """The application icon from the packaged resources (an empty icon if there is none)."""
-    from attentive_desktop.gui.resources_check import icon_path
+    """The application icon from the packaged resources (an empty icon if it is missing)."""
+    from attentive_desktop.assets import icon_path
 
-    path = icon_path()
-    return QIcon(str(path)) if path is not None else QIcon()
+    try:
+        return QIcon(str(icon_path()))
+    except FileNotFoundError:
+        return QIcon()
 
 
 def make_application(argv: list[str] | None = None) -> QApplication:

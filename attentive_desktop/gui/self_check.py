@@ -145,7 +145,6 @@ def _self_test(home: Path) -> None:
     from attentive_desktop.core.identifiers import normalize_phone
     from attentive_desktop.gui.account_dialog import AccountDialog
     from attentive_desktop.gui.qt_app import app_icon, make_application
-    from attentive_desktop.gui.resources_check import resources_dir
     from attentive_desktop.store.paths import AppPaths
     from attentive_desktop.store.secrets import SecretStore
 
@@ -153,9 +152,8 @@ def _self_test(home: Path) -> None:
     _check(normalize_phone("(415) 555-0100") == "+14155550100", "phone number metadata")
     _check(callable(AttentiveClient), "HTTP client")
     keyring.get_keyring()  # the keyring backends load (their import is what freezing breaks)
-    if resources_dir() is not None:
-        # Rendering a pixmap proves the file is there and its image plugin (PNG/SVG) loads.
-        _check(not app_icon().pixmap(64).isNull(), "the application icon does not load")
+    # Rendering a pixmap proves the file is there and its image plugin (SVG) loads.
+    _check(not app_icon().pixmap(64).isNull(), "the application icon does not load")
     paths = AppPaths(home / "data", home / "config")
     session = build_window(
         paths, SecretStore(keyring_backend=fail.Keyring()), first_run_dialog=False
