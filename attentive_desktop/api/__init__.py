@@ -22,13 +22,15 @@ from attentive_desktop.api.errors import (
     error_for_response,
 )
 from attentive_desktop.api.exchange import RESPONSE_BODY_LIMIT, Exchange
-from attentive_desktop.api.pacing import RateLimitPacer
+from attentive_desktop.api.pacing import ENDPOINT_LIMITS, EndpointPacers, RateLimitPacer
+from attentive_desktop.api.profile import SubscriptionEligibility
 from attentive_desktop.api.retry import RetryPolicy
 from attentive_desktop.api.urls import DEFAULT_BASE_URL, is_loopback_host, validate_base_url
 from attentive_desktop.api.useragent import user_agent
 
 __all__ = [
     "DEFAULT_BASE_URL",
+    "ENDPOINT_LIMITS",
     "RESPONSE_BODY_LIMIT",
     "AccessDenied",
     "ApiError",
@@ -36,6 +38,7 @@ __all__ = [
     "BadRequest",
     "Cancelled",
     "CustomAttribute",
+    "EndpointPacers",
     "Exchange",
     "InsecureBaseUrl",
     "InvalidRequest",
@@ -47,6 +50,7 @@ __all__ = [
     "RequestTimeout",
     "RetryPolicy",
     "ServerError",
+    "SubscriptionEligibility",
     "Unauthorized",
     "UnexpectedResponse",
     "error_for_response",

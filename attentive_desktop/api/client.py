@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import json
 import random
+import threading
 import time
 from collections.abc import Callable, Mapping
 from dataclasses import dataclass
@@ -12,9 +13,19 @@ from urllib.parse import quote, urlsplit
 
 import httpx
 
-from attentive_desktop.api.errors import InvalidRequest, UnexpectedResponse
+from attentive_desktop.api.errors import AccessDenied, InvalidRequest, UnexpectedResponse
 from attentive_desktop.api.exchange import Exchange
-from attentive_desktop.api.pacing import RateLimitPacer
+from attentive_desktop.api.pacing import EndpointPacers, RateLimitPacer
+from attentive_desktop.api.profile import (
+    IDENTITY_ENDPOINT,
+    IDENTITY_SCOPE_MESSAGE,
+    SUBSCRIPTIONS_ENDPOINT,
+    SUBSCRIPTIONS_SCOPE_MESSAGE,
+    SubscriptionEligibility,
+    identify_body,
+    parse_subscriptions,
+    scope_error,
+)
 from attentive_desktop.api.retry import RetryPolicy, Wait, event_wait
 from attentive_desktop.api.sending import Call, Sender
 from attentive_desktop.api.urls import is_loopback_host, validate_base_url
@@ -101,11 +112,13 @@ def _user_from_mapping(user: Mapping) -> UserRef:
 class AttentiveClient:
     """Talks to Attentive's API with one key; safe to use from several threads at once.
 
-    Every attempt is paced (`pacer`), retried on 429/5xx/network/timeouts (`retry`) and
-    reported to `on_exchange` without the key. `http` is used as given and then not closed by
-    `close()`; without it the client makes and owns one. `cancel()` makes calls in progress
-    (and later ones, until `reset_cancel()`) raise Cancelled at their next wait; a request
-    already on the wire is not interrupted. `rng`, `wait` and `clock` are test seams.
+    Every attempt is paced (`pacer`; endpoints with their own documented limit, such as the
+    Identity API's 10/s, get their own pacer from `pacers`), retried on 429/5xx/network/
+    timeouts (`retry`) and reported to `on_exchange` without the key. `http` is used as given
+    and then not closed by `close()`; without it the client makes and owns one. `cancel()`
+    makes calls in progress (and later ones, until `reset_cancel()`) raise Cancelled at their
+    next wait; a request already on the wire is not interrupted. `rng`, `wait` and `clock`
+    are test seams.
     """
 
     def __init__(
@@ -117,6 +130,7 @@ class AttentiveClient:
         on_exchange: Callable[[Exchange], None] | None = None,
         retry: RetryPolicy | None = None,
         pacer: RateLimitPacer | None = None,
+        pacers: EndpointPacers | None = None,
         timeout: float = 15.0,
         rng: random.Random | None = None,
         wait: Wait = event_wait,
@@ -143,18 +157,29 @@ class AttentiveClient:
         self._http = http
         self.user_agent = user_agent()
         self.pacer = pacer if pacer is not None else RateLimitPacer(clock=clock, wait=wait)
-        self._sender = Sender(
-            base_url=self.base_url,
-            api_key=key,
-            http=http,
-            user_agent=self.user_agent,
-            retry=retry if retry is not None else RetryPolicy(),
-            pacer=self.pacer,
-            on_exchange=on_exchange,
-            rng=rng if rng is not None else random.Random(),
-            wait=wait,
-            clock=clock,
+        self.pacers = (
+            pacers
+            if pacers is not None
+            else EndpointPacers(
+                self.pacer, lambda limit: RateLimitPacer(limit, clock=clock, wait=wait)
+            )
         )
+        self._sender_options = {
+            "base_url": self.base_url,
+            "api_key": key,
+            "http": http,
+            "user_agent": self.user_agent,
+            "retry": retry if retry is not None else RetryPolicy(),
+            "on_exchange": on_exchange,
+            "rng": rng if rng is not None else random.Random(),
+            "wait": wait,
+            "clock": clock,
+        }
+        self._sender = Sender(pacer=self.pacer, **self._sender_options)
+        # Senders for endpoints paced on their own, made on first use; they share the
+        # main sender's cancel event so cancel() stops them too.
+        self._senders: dict[int, Sender] = {id(self.pacer): self._sender}
+        self._senders_lock = threading.Lock()
 
     def __repr__(self) -> str:
         return f"AttentiveClient({self.base_url!r})"
@@ -189,17 +214,7 @@ class AttentiveClient:
         Raises InvalidRequest (a ValueError, nothing sent) when both or neither are given or
         the one given is not a valid phone number or email address.
         """
-        given = [(f, v) for f, v in (("phone", phone), ("email", email)) if v and v.strip()]
-        if len(given) != 1:
-            raise InvalidRequest(
-                "Look a user up by a phone number or by an email address: exactly one of them.",
-                field="user",
-            )
-        field, raw = given[0]
-        try:
-            value = normalize_phone(raw) if field == "phone" else normalize_email(raw)
-        except InvalidIdentifier as exc:
-            raise InvalidRequest(exc.message, field=exc.field) from None
+        field, value = _one_identifier(phone, email)
         # Built by hand so '+' is always sent as %2B, whatever the httpx version does.
         call = Call(
             "GET", ATTRIBUTES_ENDPOINT, query=f"{field}={quote(value, safe='')}", user=value
@@ -239,6 +254,49 @@ class AttentiveClient:
         call = Call("POST", ATTRIBUTES_ENDPOINT, body=body, user=ref.describe(), write=True)
         self._sender.run(call)  # any 2xx is success, whatever (if anything) the body holds
 
+    def link_identifiers(self, user: UserRef) -> None:
+        """Link the user's clientUserId and/or custom identifiers to their phone or email
+        (POST /identity-resolution/user-identifiers; 202 on success, paced at 10/s).
+
+        Afterwards a custom attributes write naming only the external identifier reaches
+        that user. Raises InvalidRequest (nothing sent) when there is no external identifier
+        or nothing to link it to; AccessDenied names the identity:write scope.
+        """
+        call = Call("POST", IDENTITY_ENDPOINT, body=identify_body(user), user=user.describe())
+        try:
+            self._sender_for(IDENTITY_ENDPOINT).run(call)
+        except AccessDenied as exc:
+            raise scope_error(exc, IDENTITY_SCOPE_MESSAGE) from None
+
+    def get_subscriptions(
+        self, *, phone: str | None = None, email: str | None = None
+    ) -> list[SubscriptionEligibility]:
+        """The user's subscriptions and whether they may receive messages for each
+        (GET /subscriptions), by exactly one of phone or email.
+
+        Raises InvalidRequest as `get_custom_attributes` does; AccessDenied (with a message
+        naming subscriptions:read) when the key lacks the scope: hide the panel then.
+        """
+        field, value = _one_identifier(phone, email)
+        call = Call(
+            "GET", SUBSCRIPTIONS_ENDPOINT, query=f"{field}={quote(value, safe='')}", user=value
+        )
+        try:
+            reply = self._sender_for(SUBSCRIPTIONS_ENDPOINT).run(call)
+        except AccessDenied as exc:
+            raise scope_error(exc, SUBSCRIPTIONS_SCOPE_MESSAGE) from None
+        return parse_subscriptions(reply.text, reply.status)
+
+    def _sender_for(self, endpoint: str) -> Sender:
+        pacer = self.pacers.for_endpoint(endpoint)
+        with self._senders_lock:
+            sender = self._senders.get(id(pacer))
+            if sender is None:
+                sender = Sender(pacer=pacer, **self._sender_options)
+                sender.cancel_event = self._sender.cancel_event
+                self._senders[id(pacer)] = sender
+            return sender
+
     # -- lifecycle -----------------------------------------------------------------------
 
     def cancel(self) -> None:
@@ -264,6 +322,22 @@ class AttentiveClient:
 
     def __exit__(self, *exc_info: object) -> None:
         self.close()
+
+
+def _one_identifier(phone: str | None, email: str | None) -> tuple[str, str]:
+    """("phone" | "email", normalised value) for a GET that names exactly one of them."""
+    given = [(f, v) for f, v in (("phone", phone), ("email", email)) if v and v.strip()]
+    if len(given) != 1:
+        raise InvalidRequest(
+            "Look a user up by a phone number or by an email address: exactly one of them.",
+            field="user",
+        )
+    field, raw = given[0]
+    try:
+        value = normalize_phone(raw) if field == "phone" else normalize_email(raw)
+    except InvalidIdentifier as exc:
+        raise InvalidRequest(exc.message, field=exc.field) from None
+    return field, value
 
 
 def _parse_attributes(text: str, status: int) -> list[CustomAttribute]:

@@ -152,3 +152,46 @@ class RateLimitPacer:
                 if status == 429:
                     until = max(until, now + self._interval())
                 self._blocked_until = max(self._blocked_until, until)
+
+
+ENDPOINT_LIMITS: dict[str, int] = {
+    "/identity-resolution/user-identifiers": 10,
+    "/subscriptions": 150,
+}
+"""Endpoints paced on their own, with the limit documented for each (requests per second).
+Every other endpoint shares the client's default pacer (150/s)."""
+
+
+class EndpointPacers:
+    """One pacer per endpoint with its own documented limit, the default pacer for the rest.
+
+    Attentive limits each endpoint separately, and the Identity API allows only 10 requests
+    per second: pacing identity links with the 150/s pacer would run into 429s, and pacing
+    everything at 10/s would slow lookups down. The endpoints in `limits` each get a pacer
+    made by `make(limit)` on first use (it still learns the real limit from the headers);
+    the others share `default`, which is conservative (never faster than separate pacers).
+    Thread-safe.
+    """
+
+    def __init__(
+        self,
+        default: RateLimitPacer,
+        make: Callable[[int], RateLimitPacer],
+        limits: Mapping[str, int] = ENDPOINT_LIMITS,
+    ) -> None:
+        self.default = default
+        self._make = make
+        self._limits = dict(limits)
+        self._lock = threading.Lock()
+        self._pacers: dict[str, RateLimitPacer] = {}
+
+    def for_endpoint(self, endpoint: str) -> RateLimitPacer:
+        """The pacer for `endpoint` (a path after the base URL, e.g. "/subscriptions")."""
+        limit = self._limits.get(endpoint)
+        if limit is None:
+            return self.default
+        with self._lock:
+            pacer = self._pacers.get(endpoint)
+            if pacer is None:
+                pacer = self._pacers[endpoint] = self._make(limit)
+            return pacer

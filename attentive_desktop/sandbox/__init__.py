@@ -30,18 +30,36 @@ Where the real service is undocumented, the sandbox chooses (and tests pin) this
 - UI-created properties ("Shirt size", "Loyalty tier") accept only their listed values, exact
   case; "Preferred store" is a "Custom input" property and accepts anything.
 - Identifiers: an unknown phone/email creates the subscriber (upsert). External identifiers
-  only resolve when linked (seeded); if they are the only identifiers and unknown, 404.
+  only resolve when linked (seeded, or through the Identity API); if they are the only
+  identifiers and unknown, 404.
   Identifiers that resolve to two different subscribers are 400. A phone or email missing from
   the matched subscriber is added to it.
+- Identity API (``POST /v1/identity-resolution/user-identifiers``, scope identity:write, 10
+  requests/s per key): body ``{phone, email, shopifyId, klaviyoId, clientUserId,
+  customIdentifiers}`` (see ``identity``); 202 with an empty body. It links the clientUserId
+  and custom identifiers to the subscriber the other identifiers point at (a new phone/email
+  creates one; none known and no phone/email is 404; two different subscribers is 400).
+- Subscriptions (``GET /v1/subscriptions?phone=|email=``, scope subscriptions:read; query as
+  for lookups): ``{"subscriptionEligibilities": [{"subscription": {"type": "MARKETING" |
+  "TRANSACTIONAL", "channel": "TEXT" | "EMAIL"}, "eligibility": {"isEligible": bool}}]}``;
+  404 for an unknown subscriber; an empty list for one created by an upsert.
+  ``SANDBOX_NO_SUBSCRIPTIONS_KEY`` has every scope but subscriptions:read (403 there).
 """
 
 from .controls import RateLimiter, RecordedRequest
 from .inference import infer_type
-from .seed import SANDBOX_API_KEY, SANDBOX_READONLY_KEY, SEED_USERS, UI_PROPERTIES
+from .seed import (
+    SANDBOX_API_KEY,
+    SANDBOX_NO_SUBSCRIPTIONS_KEY,
+    SANDBOX_READONLY_KEY,
+    SEED_USERS,
+    UI_PROPERTIES,
+)
 from .server import SandboxServer, running_sandbox
 
 __all__ = [
     "SANDBOX_API_KEY",
+    "SANDBOX_NO_SUBSCRIPTIONS_KEY",
     "SANDBOX_READONLY_KEY",
     "SEED_USERS",
     "UI_PROPERTIES",

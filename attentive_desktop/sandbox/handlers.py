@@ -6,18 +6,34 @@ import json
 import threading
 import time
 from collections import deque
+from collections.abc import Mapping
 from dataclasses import dataclass
 from http.server import BaseHTTPRequestHandler
 from urllib.parse import parse_qs
 
 from .controls import FaultPlan, RateLimiter, RecordedRequest
+from .identity import parse_identify_body
 from .seed import APPLICATION_NAMES, COMPANY, KEY_SCOPES
 from .state import ApiFailure, SandboxState, is_e164, is_email
 
 MAX_BODY = 1024 * 1024
 ME_PATH = "/v1/me"
 ATTRIBUTES_PATH = "/v1/attributes/custom"
-_ROUTES = {ME_PATH: ("GET",), ATTRIBUTES_PATH: ("GET", "POST")}
+IDENTITY_PATH = "/v1/identity-resolution/user-identifiers"
+SUBSCRIPTIONS_PATH = "/v1/subscriptions"
+IDENTITY_RATE_LIMIT = 10
+_ROUTES = {
+    ME_PATH: ("GET",),
+    ATTRIBUTES_PATH: ("GET", "POST"),
+    IDENTITY_PATH: ("POST",),
+    SUBSCRIPTIONS_PATH: ("GET",),
+}
+#: (path, method) -> the scope it needs (other calls need only a valid key).
+_SCOPES = {
+    (ATTRIBUTES_PATH, "POST"): "attributes:write",
+    (IDENTITY_PATH, "POST"): "identity:write",
+    (SUBSCRIPTIONS_PATH, "GET"): "subscriptions:read",
+}
 
 
 @dataclass(frozen=True)
@@ -58,9 +74,12 @@ class Dispatcher:
         limiter: RateLimiter,
         faults: FaultPlan,
         max_recorded: int = 100_000,
+        endpoint_limiters: Mapping[str, RateLimiter] | None = None,
     ) -> None:
         self.state = state
         self.limiter = limiter
+        #: path -> its own limiter (the Identity API allows 10/s); others use ``limiter``.
+        self.endpoint_limiters = dict(endpoint_limiters or {})
         self.faults = faults
         self.stopping = threading.Event()
         self.internal_errors: list[BaseException] = []
@@ -97,13 +116,14 @@ class Dispatcher:
         arrived = time.time()
         key = _bearer(authorization)
         bucket = (key, method, path)
+        limiter = self.endpoint_limiters.get(path, self.limiter)
         latency = self.faults.latency
         if self.faults.take_burst():
-            rate = self.limiter.peek(bucket)
+            rate = limiter.peek(bucket)
             status, payload = _error(429, "Too many requests.")
             remaining = 0
         else:
-            rate = self.limiter.check(bucket)
+            rate = limiter.check(bucket)
             remaining = rate.remaining
             fault = None if not rate.allowed else self.faults.draw()
             if not rate.allowed:
@@ -160,19 +180,33 @@ class Dispatcher:
             return _error(404, f"No such endpoint: {path}.")
         if method not in allowed:
             return _error(405, f"Method {method} is not allowed on {path}.")
+        needed = _SCOPES.get((path, method))
+        if needed is not None and needed not in scopes:
+            return _error(403, f"Access denied: this API key lacks the {needed} scope.")
         try:
             if path == ME_PATH:
                 return _json(200, {"applicationName": APPLICATION_NAMES[key], **COMPANY})
+            if path == IDENTITY_PATH:
+                self.state.link_identifiers(parse_identify_body(self._parse_json(body)))
+                return 202, b""
+            if path == SUBSCRIPTIONS_PATH:
+                field, value = self._user_query(raw_query)
+                found = self.state.subscriptions(**{field: value})
+                return _json(200, {"subscriptionEligibilities": found})
             if method == "GET":
                 return _json(200, self._lookup(raw_query))
-            if "attributes:write" not in scopes:
-                return _error(403, "Access denied: this API key lacks the attributes:write scope.")
             self.state.upsert(self._parse_json(body))
             return 200, b""
         except ApiFailure as failure:
             return _error(failure.status, failure.message)
 
     def _lookup(self, raw_query: str) -> list[dict]:
+        field, value = self._user_query(raw_query)
+        return self.state.lookup(**{field: value})
+
+    @staticmethod
+    def _user_query(raw_query: str) -> tuple[str, str]:
+        """The one phone or email a GET names, validated (ApiFailure(400) otherwise)."""
         # parse_qs decodes "%2B" to "+" and a literal "+" to a space, as a real server does.
         query = parse_qs(raw_query, keep_blank_values=True)
         given = [name for name in ("phone", "email") if name in query]
@@ -190,7 +224,7 @@ class Dispatcher:
             )
         if name == "email" and not is_email(value):
             raise ApiFailure(400, "'email' is not a valid email address.")
-        return self.state.lookup(**{name: value})
+        return name, value
 
     @staticmethod
     def _parse_json(body: bytes) -> object:

@@ -7,11 +7,19 @@ from dataclasses import dataclass, field
 # Obviously fake keys; the sandbox prints them, nothing else should.
 SANDBOX_API_KEY = "sbx_full_4f1c2e9a7b3d48e6"
 SANDBOX_READONLY_KEY = "sbx_read_9d2b7e4c1a6f03b5"
+#: Everything but subscriptions:read, so the UI can be seen hiding the subscriptions panel.
+SANDBOX_NO_SUBSCRIPTIONS_KEY = "sbx_nosub_3e8a5c1f7d2b9046"
 
-#: key -> scopes. attributes:write is what POST /attributes/custom needs.
+#: key -> scopes. attributes:write is what POST /attributes/custom needs, identity:write the
+#: Identity API (POST /identity-resolution/user-identifiers), subscriptions:read GET /subscriptions.
 KEY_SCOPES: dict[str, frozenset[str]] = {
-    SANDBOX_API_KEY: frozenset({"attributes:read", "attributes:write"}),
+    SANDBOX_API_KEY: frozenset(
+        {"attributes:read", "attributes:write", "identity:write", "subscriptions:read"}
+    ),
     SANDBOX_READONLY_KEY: frozenset({"attributes:read"}),
+    SANDBOX_NO_SUBSCRIPTIONS_KEY: frozenset(
+        {"attributes:read", "attributes:write", "identity:write"}
+    ),
 }
 
 COMPANY = {
@@ -23,12 +31,21 @@ COMPANY = {
 APPLICATION_NAMES = {
     SANDBOX_API_KEY: "Attentive Desktop sandbox",
     SANDBOX_READONLY_KEY: "Attentive Desktop sandbox (read-only)",
+    SANDBOX_NO_SUBSCRIPTIONS_KEY: "Attentive Desktop sandbox (no subscriptions scope)",
 }
+
+#: Subscription types and channels (GET /subscriptions).
+MARKETING, TRANSACTIONAL = "MARKETING", "TRANSACTIONAL"
+TEXT_CHANNEL, EMAIL_CHANNEL = "TEXT", "EMAIL"
 
 
 @dataclass
 class SeedUser:
-    """One seeded subscriber: identifiers, links made through the Identity API, attributes."""
+    """One seeded subscriber: identifiers, links made through the Identity API, attributes.
+
+    ``subscriptions``: (type, channel) -> eligible; None means the default: marketing and
+    transactional TEXT for a phone, marketing EMAIL for an email, all eligible.
+    """
 
     label: str
     phone: str | None = None
@@ -36,6 +53,19 @@ class SeedUser:
     client_user_id: str | None = None
     custom_identifiers: dict[str, str] = field(default_factory=dict)
     attributes: dict[str, str] = field(default_factory=dict)
+    subscriptions: dict[tuple[str, str], bool] | None = None
+
+    def subscription_map(self) -> dict[tuple[str, str], bool]:
+        """The subscriptions this subscriber starts with."""
+        if self.subscriptions is not None:
+            return dict(self.subscriptions)
+        found: dict[tuple[str, str], bool] = {}
+        if self.phone:
+            found[(MARKETING, TEXT_CHANNEL)] = True
+            found[(TRANSACTIONAL, TEXT_CHANNEL)] = True
+        if self.email:
+            found[(MARKETING, EMAIL_CHANNEL)] = True
+        return found
 
 
 #: Properties created in Attentive's UI: name -> allowed values, or None for "Custom input".
@@ -78,6 +108,12 @@ SEED_USERS: tuple[SeedUser, ...] = (
             "sign up": "2022-01-10T09:12:00Z",
             "Shirt size": "S",
             "Loyalty tier": "Silver",
+        },
+        # Opted out of marketing texts (replied STOP), still gets order updates and email.
+        subscriptions={
+            (MARKETING, TEXT_CHANNEL): False,
+            (TRANSACTIONAL, TEXT_CHANNEL): True,
+            (MARKETING, EMAIL_CHANNEL): True,
         },
     ),
     SeedUser(

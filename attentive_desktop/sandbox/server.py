@@ -13,8 +13,8 @@ from types import TracebackType
 from typing import Any
 
 from .controls import FaultPlan, RateLimiter, RecordedRequest, WindowKind
-from .handlers import Dispatcher, SandboxRequestHandler
-from .seed import SANDBOX_API_KEY, SANDBOX_READONLY_KEY
+from .handlers import IDENTITY_PATH, IDENTITY_RATE_LIMIT, Dispatcher, SandboxRequestHandler
+from .seed import SANDBOX_API_KEY, SANDBOX_NO_SUBSCRIPTIONS_KEY, SANDBOX_READONLY_KEY
 from .state import SandboxState
 
 HOST = "127.0.0.1"
@@ -83,6 +83,7 @@ class SandboxServer:
 
     api_key = SANDBOX_API_KEY
     readonly_key = SANDBOX_READONLY_KEY
+    no_subscriptions_key = SANDBOX_NO_SUBSCRIPTIONS_KEY
 
     def __init__(
         self,
@@ -98,8 +99,14 @@ class SandboxServer:
         self._initial_latency = latency
         self._state = SandboxState()
         self._limiter = RateLimiter(rate_limit, window=rate_window)
+        self._identity_limiter = RateLimiter(IDENTITY_RATE_LIMIT, window=rate_window)
         self._faults = FaultPlan(latency=latency, seed=seed)
-        self._dispatcher = Dispatcher(self._state, self._limiter, self._faults)
+        self._dispatcher = Dispatcher(
+            self._state,
+            self._limiter,
+            self._faults,
+            endpoint_limiters={IDENTITY_PATH: self._identity_limiter},
+        )
         self._httpd: _HTTPServer | None = None
         self._thread: threading.Thread | None = None
         self._lifecycle = threading.Lock()
@@ -176,6 +183,10 @@ class SandboxServer:
         """Requests per second allowed per key per endpoint (method + path)."""
         self._limiter.set_limit(per_second)
 
+    def set_identity_rate_limit(self, per_second: int) -> None:
+        """Requests per second allowed on the Identity API (10 by default, as documented)."""
+        self._identity_limiter.set_limit(per_second)
+
     def set_faults(self, error_rate: float = 0.0, drop_rate: float = 0.0) -> None:
         """Answer a share of requests with 500 and drop another share without any response."""
         self._faults.set_faults(error_rate, drop_rate)
@@ -189,6 +200,8 @@ class SandboxServer:
         self._faults.reset(self._initial_latency)
         self._limiter.set_limit(self._initial_rate_limit)
         self._limiter.clear()
+        self._identity_limiter.set_limit(IDENTITY_RATE_LIMIT)
+        self._identity_limiter.clear()
         self._state.reset()
         self._dispatcher.clear_log()
 
@@ -230,6 +243,12 @@ class SandboxServer:
     def ui_properties(self) -> dict[str, tuple[str, ...] | None]:
         """UI-created properties: name -> allowed values, None for "Custom input"."""
         return self._state.ui_properties()
+
+    def linked_phone(
+        self, client_user_id: str | None = None, custom: tuple[str, str] | None = None
+    ) -> str | None:
+        """The phone (else email) of the subscriber an external identifier is linked to."""
+        return self._state.linked_phone(client_user_id, custom)
 
 
 @contextmanager

@@ -10,9 +10,13 @@ import re
 import threading
 from collections.abc import Mapping
 from dataclasses import dataclass, field
+from typing import TYPE_CHECKING
 
 from . import inference
 from .seed import SEED_USERS, UI_PROPERTIES
+
+if TYPE_CHECKING:
+    from .identity import IdentityLink
 
 MAX_NAME_LENGTH = 200
 _E164 = re.compile(r"\+[1-9][0-9]{1,14}")
@@ -45,6 +49,7 @@ class _User:
     phone: str | None = None
     email: str | None = None
     attributes: dict[str, str] = field(default_factory=dict)
+    subscriptions: dict[tuple[str, str], bool] = field(default_factory=dict)
 
 
 @dataclass(frozen=True)
@@ -137,6 +142,7 @@ class SandboxState:
         self._allowed: dict[str, tuple[str, ...] | None] = dict(UI_PROPERTIES)
         for seed in SEED_USERS:
             user = self._create(seed.phone, seed.email)
+            user.subscriptions = seed.subscription_map()
             if seed.client_user_id:
                 self._by_client_id[seed.client_user_id] = user
             for pair in seed.custom_identifiers.items():
@@ -261,7 +267,85 @@ class SandboxState:
                     f"{kind}. An attribute's type is fixed by its first value."
                 )
 
+    def link_identifiers(self, link: IdentityLink) -> None:
+        """POST /identity-resolution/user-identifiers: link external identifiers to a user.
+
+        The user is the one any of the identifiers already points at; with none, a phone or
+        email creates the subscriber (as an upsert does), else 404. Identifiers pointing at
+        two different subscribers are 400 (the sandbox refuses to merge profiles).
+        """
+        with self._lock:
+            found = {
+                id(u): u
+                for u in (
+                    self._by_phone.get(link.phone) if link.phone else None,
+                    self._by_email.get(link.email.lower()) if link.email else None,
+                    self._by_client_id.get(link.client_user_id) if link.client_user_id else None,
+                    *(self._by_custom.get(pair) for pair in link.custom),
+                )
+                if u is not None
+            }
+            if len(found) > 1:
+                raise _bad(
+                    "These identifiers already belong to different subscribers; "
+                    "the sandbox does not merge profiles."
+                )
+            if found:
+                (user,) = found.values()
+            elif link.phone or link.email:
+                user = self._create(link.phone, link.email)
+            else:
+                raise ApiFailure(
+                    404, "No subscriber has any of these identifiers; include a phone or email."
+                )
+            if link.phone and user.phone and user.phone != link.phone:
+                raise _bad(
+                    "The phone belongs to a different subscriber than the other identifiers."
+                )
+            if link.email and user.email and user.email.lower() != link.email.lower():
+                raise _bad(
+                    "The email belongs to a different subscriber than the other identifiers."
+                )
+            if link.phone and not user.phone:
+                user.phone = link.phone
+                self._by_phone[link.phone] = user
+            if link.email and not user.email:
+                user.email = link.email
+                self._by_email[link.email.lower()] = user
+            if link.client_user_id:
+                self._by_client_id[link.client_user_id] = user
+            for pair in link.custom:
+                self._by_custom[pair] = user
+
+    def subscriptions(self, *, phone: str | None = None, email: str | None = None) -> list[dict]:
+        """GET /subscriptions: the subscriber's subscriptions with eligibility; 404 if unknown."""
+        with self._lock:
+            user = self._find(phone, email)
+            if user is None:
+                raise ApiFailure(404, "No subscriber matches that phone or email.")
+            return [
+                {
+                    "subscription": {"type": kind, "channel": channel},
+                    "eligibility": {"isEligible": eligible},
+                }
+                for (kind, channel), eligible in user.subscriptions.items()
+            ]
+
     # --- inspection ------------------------------------------------------------------------
+
+    def linked_phone(
+        self, client_user_id: str | None = None, custom: tuple[str, str] | None = None
+    ) -> str | None:
+        """The phone (else email) of the subscriber an external identifier is linked to."""
+        with self._lock:
+            user = (
+                self._by_client_id.get(client_user_id)
+                if client_user_id
+                else self._by_custom.get(custom)
+                if custom
+                else None
+            )
+            return None if user is None else (user.phone or user.email)
 
     def user_attributes(self, phone: str | None = None, email: str | None = None) -> dict[str, str]:
         """A copy of a subscriber's attributes ({} when the subscriber doesn't exist)."""

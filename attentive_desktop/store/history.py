@@ -2,13 +2,19 @@
 
 from __future__ import annotations
 
+import getpass
+import os
 import re
 import sqlite3
-from collections.abc import Callable
-from dataclasses import dataclass
+import time
+from collections.abc import Callable, Iterator
+from dataclasses import dataclass, field
 from typing import Protocol
 
 from .database import Database
+from .history_search import HistoryFilter, filter_sql
+
+SECONDS_PER_DAY = 86_400.0
 
 
 class ExchangeLike(Protocol):
@@ -58,6 +64,19 @@ class HistoryRecord:
     response_body: str
     error: str | None
     account: str
+    # Audit metadata, not part of a record's identity (so it is left out of equality).
+    os_user: str = field(default="", compare=False)
+
+
+def current_os_user() -> str:
+    """The operating-system user running the app ("" when it cannot be determined)."""
+    try:
+        return getpass.getuser()
+    except Exception:  # no USER/LOGNAME and no passwd entry (containers, odd Windows setups)
+        for variable in ("USER", "USERNAME", "LOGNAME"):
+            if os.environ.get(variable):
+                return os.environ[variable]
+        return ""
 
 
 # A header line or JSON member carrying credentials, and a bare bearer token.
@@ -81,7 +100,7 @@ def escape_like(text: str) -> str:
 
 _LIST_COLUMNS = (
     "h.id, h.started_at, h.method, h.endpoint, h.user, h.status, h.duration_ms, h.attempt, "
-    "h.user_agent, h.account"
+    "h.user_agent, h.account, h.os_user"
 )
 _DETAIL_COLUMNS = "d.url, d.request_body, d.response_body, d.error"
 _FILTER = (
@@ -101,11 +120,23 @@ class HistoryStore:
     The text filter is a case-insensitive substring match (ASCII case folding, as SQLite's LIKE)
     over method, endpoint, user, status and account; `%` and `_` in it match literally.
     `page` with a large offset walks skipped rows; for deep scrolling prefer `page_before`.
+
+    History tools: `search`/`count_matching`/`iter_search` take a `HistoryFilter` (full text
+    over bodies too, status class, date range, account); `prune` applies retention. Each row
+    records `os_user` (default: `current_os_user()`) next to the account, a local audit trail.
     """
 
-    def __init__(self, db: Database, redact: Callable[[str], str] | None = None) -> None:
+    def __init__(
+        self,
+        db: Database,
+        redact: Callable[[str], str] | None = None,
+        *,
+        os_user: str | None = None,
+    ) -> None:
         self._db = db
         self._redact = redact
+        self.os_user = current_os_user() if os_user is None else os_user
+        self._full_text: bool | None = None
 
     def append(self, exchange: ExchangeLike, *, account: str = "") -> int:
         """Store one attempt and return its id (ids only grow, even across `clear`)."""
@@ -113,7 +144,7 @@ class HistoryStore:
         with self._db.transaction() as conn:
             cursor = conn.execute(
                 "INSERT INTO history (started_at, method, endpoint, user, status, duration_ms, "
-                "attempt, account, user_agent) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?)",
+                "attempt, account, user_agent, os_user) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?)",
                 (
                     float(exchange.started_at),
                     exchange.method,
@@ -124,6 +155,7 @@ class HistoryStore:
                     int(exchange.attempt),
                     account,
                     exchange.user_agent or "",
+                    self.os_user,
                 ),
             )
             row_id = cursor.lastrowid
@@ -197,6 +229,64 @@ class HistoryStore:
             conn.execute("DELETE FROM history_detail")
             conn.execute("DELETE FROM history")
 
+    # -- history tools ------------------------------------------------------------------
+
+    @property
+    def has_full_text(self) -> bool:
+        """Whether the database has the FTS5 index (else text search scans with LIKE)."""
+        if self._full_text is None:
+            row = self._db.connect().execute(
+                "SELECT 1 FROM sqlite_master WHERE type = 'table' AND name = 'history_fts'"
+            )
+            self._full_text = row.fetchone() is not None
+        return self._full_text
+
+    def search(
+        self,
+        flt: HistoryFilter,
+        *,
+        before_id: int | None = None,
+        limit: int = 200,
+        with_bodies: bool = False,
+    ) -> list[HistoryRecord]:
+        """Up to `limit` records matching `flt`, newest first, with id < `before_id` (keyset
+        paging: pass the last id of the previous page)."""
+        where, params = filter_sql(flt, full_text=self.has_full_text)
+        if before_id is not None:
+            where = f"{where} AND h.id < :before" if where else "WHERE h.id < :before"
+            params["before"] = int(before_id)
+        params["limit"] = max(0, int(limit))
+        return self._select(f"{where} ORDER BY h.id DESC LIMIT :limit", params, with_bodies)
+
+    def count_matching(self, flt: HistoryFilter) -> int:
+        """How many records match `flt`."""
+        where, params = filter_sql(flt, full_text=self.has_full_text)
+        row = self._db.connect().execute(f"SELECT count(*) FROM history AS h {where}", params)
+        return int(row.fetchone()[0])
+
+    def iter_search(self, flt: HistoryFilter, *, batch: int = 500) -> Iterator[HistoryRecord]:
+        """Every record matching `flt`, newest first, with bodies (for export)."""
+        before: int | None = None
+        while page := self.search(flt, before_id=before, limit=batch, with_bodies=True):
+            yield from page
+            before = page[-1].id
+
+    def prune(self, older_than_days: float, *, now: float | None = None) -> int:
+        """Delete records that started more than `older_than_days` days ago; returns how many.
+
+        Raises ValueError for a negative number of days.
+        """
+        if older_than_days < 0:
+            raise ValueError("Keep the history for zero or more days.")
+        cutoff = (time.time() if now is None else now) - older_than_days * SECONDS_PER_DAY
+        with self._db.transaction() as conn:
+            conn.execute(
+                "DELETE FROM history_detail WHERE id IN "
+                "(SELECT id FROM history WHERE started_at < ?)",
+                (cutoff,),
+            )
+            return conn.execute("DELETE FROM history WHERE started_at < ?", (cutoff,)).rowcount
+
     def _scrub(self, text: str) -> str:
         text = redact_credentials(text)
         return self._redact(text) if self._redact is not None else text
@@ -227,7 +317,8 @@ def _where(text: str | None) -> tuple[str, dict[str, object]]:
 
 def _record(row: sqlite3.Row | tuple) -> HistoryRecord:
     (rid, started, method, endpoint, user, status, duration, attempt, agent, account) = row[:10]
-    url, request_body, response_body, error = row[10:]
+    os_user = row[10]
+    url, request_body, response_body, error = row[11:]
     return HistoryRecord(
         id=rid,
         started_at=started,
@@ -243,4 +334,5 @@ def _record(row: sqlite3.Row | tuple) -> HistoryRecord:
         response_body=response_body or "",
         error=error,
         account=account,
+        os_user=os_user or "",
     )
