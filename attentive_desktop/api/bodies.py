@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import json
 import re
+import unicodedata
 from collections.abc import Iterable
 from html.parser import HTMLParser
 
@@ -13,14 +14,22 @@ SERVER_MESSAGE_LIMIT = 300
 _PARSE_LIMIT = 256 * 1024
 _MESSAGE_KEYS = ("message", "error", "errors", "detail", "details", "error_description", "msg")
 _WHITESPACE = re.compile(r"\s+")
+# Control, format (bidi overrides, zero-width) and surrogate characters: never shown to users.
+_INVISIBLE = frozenset({"Cc", "Cf", "Cs"})
 
 
 def _secret_pattern(secret: str) -> re.Pattern[str]:
-    # Each character literally or percent-encoded, so "%5F"-style echoes are caught too.
+    # Each character literally (also backslash-escaped, as JSON may write "\/"), percent-encoded
+    # ("%5F"), as a JSON "\u005f" escape or an HTML "&#95;"/"&#x5f;" entity: a server echoing
+    # the key in any of these forms still has it redacted.
     parts = []
     for char in secret:
-        encoded = "".join(f"%{byte:02x}" for byte in char.encode("utf-8"))
-        parts.append(f"(?:{re.escape(char)}|{encoded})")
+        forms = [rf"\\?{re.escape(char)}"]
+        forms.append("".join(f"%{byte:02x}" for byte in char.encode("utf-8")))
+        if ord(char) < 0x10000:
+            forms.append(rf"\\u{ord(char):04x}")
+        forms.append(f"&#0*{ord(char)};|&#x0*{ord(char):x};")
+        parts.append(f"(?:{'|'.join(forms)})")
     return re.compile("".join(parts), re.IGNORECASE)
 
 
@@ -47,6 +56,19 @@ def trim_utf8(text: str, limit_bytes: int) -> str:
     marker = f"\n… (trimmed; {len(encoded)} bytes in all)"
     room = max(0, limit_bytes - len(marker.encode("utf-8")))
     return encoded[:room].decode("utf-8", errors="ignore") + marker
+
+
+def visible_text(text: str) -> str:
+    """`text` with control, format and lone surrogate characters replaced by spaces.
+
+    Terminal escapes, NULs, bidi overrides and zero-width characters from a server must not
+    reach the window or a log line, where they could hide or reorder what the user reads.
+    """
+    if text.isascii():
+        if text.isprintable():
+            return text
+        return "".join(ch if ch.isprintable() else " " for ch in text)
+    return "".join(" " if unicodedata.category(ch) in _INVISIBLE else ch for ch in text)
 
 
 def decode_body(content: bytes, encoding: str | None = None) -> str:
@@ -94,6 +116,11 @@ def html_to_text(html: str) -> str:
     return _WHITESPACE.sub(" ", text).strip()
 
 
+def looks_like_html(text: str) -> bool:
+    """True when `text` reads like an HTML page (a proxy's error page, a Wi-Fi sign-in page)."""
+    return _looks_like_html(text)
+
+
 def _looks_like_html(text: str) -> bool:
     head = text.lstrip()[:200].lower()
     return head.startswith(("<!doctype", "<html", "<?xml")) or bool(
@@ -125,7 +152,7 @@ def _flatten(value: object, depth: int = 0) -> list[str]:
                     return found
         if depth > 0:
             # A nested object without a message key (e.g. {"name": ["too long"]}) is still a reason.
-            return [json.dumps(value, ensure_ascii=False, separators=(", ", ": "))]
+            return [_compact_json(value)]
     return []
 
 
@@ -150,7 +177,8 @@ def server_message(body: str | bytes | None, *, secrets: Iterable[str] = ()) -> 
     if body is None:
         return None
     text = decode_body(body) if isinstance(body, bytes) else body
-    text = redact(text, list(secrets))
+    secrets = [s for s in secrets if s]
+    text = redact(text, secrets)
     stripped = text.strip()
     if not stripped:
         return None
@@ -158,22 +186,31 @@ def server_message(body: str | bytes | None, *, secrets: Iterable[str] = ()) -> 
     if len(stripped) <= _PARSE_LIMIT:
         try:
             parsed = json.loads(stripped)
-        except ValueError:
+            parts = _dedupe(_flatten(parsed))
+        except (ValueError, RecursionError):  # not JSON, or nested too deeply to walk
             parsed = None
         else:
-            parts = _dedupe(_flatten(parsed))
             if parts:
                 message = "; ".join(parts)
             elif isinstance(parsed, dict) and any(k in parsed for k in _MESSAGE_KEYS):
                 return None
             elif isinstance(parsed, dict | list) and parsed:
-                message = json.dumps(parsed, ensure_ascii=False, separators=(", ", ": "))
+                message = _compact_json(parsed) or None  # None: too deep, shown as text
             else:
                 return None
     if message is None:
         head = stripped[:_PARSE_LIMIT]
         message = html_to_text(head) if _looks_like_html(head) else head
-    message = _WHITESPACE.sub(" ", message).strip()
+    # Redact again: JSON escapes and HTML entities are only undone by the parsing above.
+    message = _WHITESPACE.sub(" ", visible_text(redact(message, secrets))).strip()
     if not message:
         return None
     return trim_text(message, SERVER_MESSAGE_LIMIT)
+
+
+def _compact_json(value: object) -> str:
+    """`value` as one line of JSON; "" when it cannot be written (nested too deeply)."""
+    try:
+        return json.dumps(value, ensure_ascii=False, separators=(", ", ": "))
+    except (ValueError, RecursionError):
+        return ""

@@ -2,26 +2,37 @@
 
 from __future__ import annotations
 
+import logging
 import random
 import threading
 import time
 from collections.abc import Callable
 from dataclasses import dataclass
+from urllib.parse import urlsplit
 
 import httpx
 
-from attentive_desktop.api.bodies import decode_body, redact, trim_text, trim_utf8
+from attentive_desktop.api.bodies import (
+    decode_body,
+    looks_like_html,
+    redact,
+    server_message,
+    trim_text,
+    trim_utf8,
+)
 from attentive_desktop.api.errors import (
-    RETRYABLE,
     ApiError,
     Cancelled,
-    NetworkError,
-    RequestTimeout,
+    UnexpectedResponse,
     error_for_response,
+    error_for_transport,
+    is_retryable,
 )
 from attentive_desktop.api.exchange import RESPONSE_BODY_LIMIT, Exchange
 from attentive_desktop.api.pacing import RateLimitPacer
 from attentive_desktop.api.retry import RetryPolicy, Wait
+
+log = logging.getLogger(__name__)
 
 
 @dataclass(frozen=True)
@@ -64,6 +75,7 @@ class Sender:
         clock: Callable[[], float],
     ) -> None:
         self._base_url = base_url
+        self._host = urlsplit(base_url).netloc
         self._key = api_key
         self._http = http
         self._user_agent = user_agent
@@ -102,7 +114,7 @@ class Sender:
                 return result
             error = result
             error.attempts = attempt
-            if not isinstance(error, RETRYABLE) or attempt >= self._retry.max_attempts:
+            if not is_retryable(error) or attempt >= self._retry.max_attempts:
                 raise error
             with self._rng_lock:
                 delay = self._retry.delay(attempt, self._rng)
@@ -128,15 +140,15 @@ class Sender:
         reply: Reply | None = None
         try:
             response = self._http.request(call.method, url, content=content, headers=headers)
-        except httpx.TimeoutException as exc:
-            error = RequestTimeout(self._with_detail(RequestTimeout.default_message, exc))
-        except httpx.TransportError as exc:
-            error = NetworkError(self._with_detail(NetworkError.default_message, exc))
+        except httpx.TransportError as exc:  # timeouts included
+            error = self._transport_error(exc)
         else:
             status = response.status_code
             response_headers = response.headers
             body_text = decode_body(response.content, response.charset_encoding)
-            if 200 <= status <= 299:
+            if 200 <= status <= 299 and call.method == "GET" and looks_like_html(body_text):
+                error = self._web_page_error(status, body_text)
+            elif 200 <= status <= 299:
                 reply = Reply(status, response.headers, response.content, body_text)
             else:
                 error = error_for_response(
@@ -170,9 +182,27 @@ class Sender:
             return reply
         return error if error is not None else ApiError()
 
-    def _with_detail(self, message: str, exc: Exception) -> str:
-        detail = self._safe(str(exc).strip() or type(exc).__name__)
-        return f"{message} (Detail: {trim_text(detail, 200)})"
+    def _transport_error(self, exc: httpx.TransportError) -> ApiError:
+        timeout = getattr(self._http, "timeout", None)
+        # The raw error goes to the (redacting) debug log for support; the user gets words.
+        log.debug("no response from %s: %s", self._host, trim_text(self._safe(repr(exc)), 500))
+        return error_for_transport(
+            exc,
+            host=self._host,
+            connect_timeout=getattr(timeout, "connect", None),
+            read_timeout=getattr(timeout, "read", None),
+            secrets=(self._key,),
+        )
+
+    def _web_page_error(self, status: int, body_text: str) -> ApiError:
+        """A 2xx web page where data was expected: a proxy or a Wi-Fi sign-in page answered."""
+        return UnexpectedResponse(
+            "Attentive's reply could not be read: it is a web page, not JSON data. A proxy or "
+            "a Wi-Fi sign-in page may be answering in Attentive's place; check your connection "
+            "and the account's base URL.",
+            status=status,
+            server_message=server_message(body_text, secrets=(self._key,)),
+        )
 
     def _report(self, exchange: Exchange) -> None:
         if self._on_exchange is not None:

@@ -187,6 +187,7 @@ class UserRef:
             parsed_client_id = None
         elif isinstance(client_user_id, str):
             parsed_client_id = client_user_id.strip()
+            _refuse_hidden("clientUserId", "The clientUserId", parsed_client_id)
         else:
             raise InvalidIdentifier("clientUserId", "The clientUserId must be text.")
         customs = _parse_custom_identifiers(custom_identifiers)
@@ -301,5 +302,22 @@ def _parse_custom_identifiers(
                 f"The custom identifier '{shown(name)}' has no value. "
                 "Enter both a name and a value, or clear both.",
             )
+        _refuse_hidden("customIdentifiers", "The custom identifier's name", name)
+        _refuse_hidden(
+            "customIdentifiers", f"The value of custom identifier '{shown(name)}'", value
+        )
         parsed.append(CustomIdentifier(name, value))
     return tuple(parsed)
+
+
+def _refuse_hidden(field: str, what: str, text: str) -> None:
+    """Refuse control, zero-width and broken (surrogate) characters in an external id: they
+    would make an id that looks right but matches nobody, or one that cannot be sent."""
+    hidden = sorted({ch for ch in text if unicodedata.category(ch) in INVISIBLE_CATEGORIES})
+    if hidden:
+        codes = ", ".join(shown(ch) for ch in hidden[:3])
+        raise InvalidIdentifier(
+            field,
+            f"{what} '{shown(text)}' contains invisible or control characters ({codes}). "
+            "Retype it without them.",
+        )

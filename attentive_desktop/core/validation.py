@@ -10,10 +10,12 @@ from dataclasses import dataclass
 from decimal import Decimal
 from typing import Protocol
 
+from attentive_desktop.core import limits
 from attentive_desktop.core._text import safe_repr, shown
 from attentive_desktop.core.attributes import MAX_NAME_LENGTH, AttributeType, infer_type
 
 _SEQUENCES = (list, tuple, set, frozenset)
+_label = limits.label  # how a name is quoted in a message
 
 
 class Severity(enum.Enum):
@@ -28,9 +30,11 @@ class Finding:
     """One problem with one property: ``message`` names the property and says what to do.
 
     Error codes: "empty-name", "name-too-long", "array-value", "object-value", "null-value",
-    "json-array-text", "unsupported-value", "not-allowed-value". Warning codes:
-    "type-mismatch", "case-collision", "whitespace". ``property`` is the name as given (the
-    ``repr`` of a name that is not text).
+    "json-array-text", "unsupported-value" (also broken Unicode), "not-allowed-value",
+    "value-too-long" (over limits.MAX_VALUE_LENGTH characters). Warning codes: "type-mismatch",
+    "case-collision", "whitespace" (also invisible or control characters in a name),
+    "long-value" (over limits.LONG_VALUE). ``property`` is the name as given (the ``repr`` of a
+    name that is not text); messages quote names of up to 250 characters whole.
     """
 
     severity: Severity
@@ -121,11 +125,22 @@ def validate_properties(
                 )
             )
             continue
+        if limits.has_broken_unicode(name):
+            findings.append(
+                _error(
+                    name,
+                    "unsupported-value",
+                    f"The property name '{_label(name)}' contains broken characters that cannot "
+                    "be sent (a damaged copy and paste?). Retype the name.",
+                )
+            )
+            continue
         value_errors, wire = _value_errors(name, value)
         errors = _name_errors(name) + value_errors
         if wire is not None and not errors and schema is not None:
             errors += _catalog_errors(name, wire, schema)
         warnings = _whitespace_warnings(name, None if value_errors else wire, known)
+        warnings += _size_warnings(name, None if errors else wire)
         if name.strip():
             warnings += _case_warnings(name, known, seen)
         if wire is not None and not errors and schema is not None:
@@ -155,7 +170,7 @@ def _known_names(schema: SchemaView | None) -> dict[str, list[str]]:
 
 def _name_errors(name: str) -> list[Finding]:
     if not name.strip():
-        shown_name = f"'{name}'" if name else "''"
+        shown_name = f"'{_label(name)}'" if name else "''"
         return [
             _error(
                 name,
@@ -168,8 +183,8 @@ def _name_errors(name: str) -> list[Finding]:
             _error(
                 name,
                 "name-too-long",
-                f"The property name '{name}' is {len(name)} characters long; Attentive accepts "
-                f"at most {MAX_NAME_LENGTH}. Shorten the name.",
+                f"The property name '{_label(name)}' is {len(name)} characters long; Attentive "
+                f"accepts at most {MAX_NAME_LENGTH}. Shorten the name.",
             )
         ]
     return []
@@ -182,7 +197,7 @@ def _value_errors(name: str, value: object) -> tuple[list[Finding], str | None]:
             _error(
                 name,
                 "null-value",
-                f"'{name}' has no value (null), which Attentive does not accept. "
+                f"'{_label(name)}' has no value (null), which Attentive does not accept. "
                 "Enter a value or remove the property.",
             )
         ], None
@@ -191,7 +206,7 @@ def _value_errors(name: str, value: object) -> tuple[list[Finding], str | None]:
             _error(
                 name,
                 "array-value",
-                f"'{name}' has a list of values; Attentive refuses lists. Send one value.",
+                f"'{_label(name)}' has a list of values; Attentive refuses lists. Send one value.",
             )
         ], None
     if isinstance(value, Mapping):
@@ -199,7 +214,7 @@ def _value_errors(name: str, value: object) -> tuple[list[Finding], str | None]:
             _error(
                 name,
                 "object-value",
-                f"'{name}' has a group of named values; Attentive refuses them. "
+                f"'{_label(name)}' has a group of named values; Attentive refuses them. "
                 "Send one value, or make each part its own property.",
             )
         ], None
@@ -210,11 +225,45 @@ def _value_errors(name: str, value: object) -> tuple[list[Finding], str | None]:
             _error(
                 name,
                 "unsupported-value",
-                f"'{name}' has a value Attentive cannot store ({shown(safe_repr(value))}). "
+                f"'{_label(name)}' has a value Attentive cannot store ({shown(safe_repr(value))}). "
                 "Enter text, a number, a date or true/false.",
             )
         ], None
+    if limits.has_broken_unicode(wire):
+        return [
+            _error(
+                name,
+                "unsupported-value",
+                f"The value of '{_label(name)}' contains broken characters that cannot be sent "
+                "(a damaged copy and paste?). Retype the value.",
+            )
+        ], None
+    if len(wire) > limits.MAX_VALUE_LENGTH:
+        return [
+            _error(
+                name,
+                "value-too-long",
+                f"The value of '{_label(name)}' is {len(wire):,} characters long; this app "
+                f"sends at most {limits.MAX_VALUE_LENGTH:,} (Attentive documents no limit, and "
+                "requests this large are commonly refused). Shorten the value, or check what was "
+                "pasted.",
+            )
+        ], None
     return _json_text_errors(name, wire), wire
+
+
+def _size_warnings(name: str, wire: str | None) -> list[Finding]:
+    if wire is None or len(wire) <= limits.LONG_VALUE:
+        return []
+    return [
+        _warning(
+            name,
+            "long-value",
+            f"The value of '{_label(name)}' is {len(wire):,} characters long. Attentive does not "
+            "document a limit for values; very long ones may be refused or cut short. Check that "
+            "the whole value is meant to be sent.",
+        )
+    ]
 
 
 def _json_text_errors(name: str, text: str) -> list[Finding]:
@@ -230,8 +279,8 @@ def _json_text_errors(name: str, text: str) -> list[Finding]:
             _error(
                 name,
                 "json-array-text",
-                f"'{name}' is a list written as text ({shown(stripped)}); Attentive refuses "
-                "lists. Send one value, e.g. the first item.",
+                f"'{_label(name)}' is a list written as text ({shown(stripped)}); Attentive "
+                "refuses lists. Send one value, e.g. the first item.",
             )
         ]
     # The contract has no separate code for object-shaped text: it is an object value.
@@ -239,7 +288,7 @@ def _json_text_errors(name: str, text: str) -> list[Finding]:
         _error(
             name,
             "object-value",
-            f"'{name}' is a group of named values written as text ({shown(stripped)}); "
+            f"'{_label(name)}' is a group of named values written as text ({shown(stripped)}); "
             "Attentive refuses them. Send one value, or make each part its own property.",
         )
     ]
@@ -256,7 +305,7 @@ def _catalog_errors(name: str, wire: str, schema: SchemaView) -> list[Finding]:
         _error(
             name,
             "not-allowed-value",
-            f"'{name}' was created in Attentive with fixed values ({choices}); "
+            f"'{_label(name)}' was created in Attentive with fixed values ({choices}); "
             f"'{shown(wire)}' is not one of them. {advice}",
         )
     ]
@@ -272,8 +321,20 @@ def _whitespace_warnings(name: str, wire: str | None, known: dict[str, list[str]
             _warning(
                 name,
                 "whitespace",
-                f"The property name '{name}' starts or ends with spaces; Attentive would keep "
-                f"them as part of the name{extra}. Remove the spaces.",
+                f"The property name '{_label(name)}' starts or ends with spaces; Attentive would "
+                f"keep them as part of the name{extra}. Remove the spaces.",
+            )
+        )
+    hidden = limits.hidden_characters(name)
+    if name.strip() and hidden:
+        codes = ", ".join(hidden[:3])
+        findings.append(
+            _warning(
+                name,
+                "whitespace",
+                f"The property name '{_label(name)}' contains invisible or control characters "
+                f"({codes}); Attentive would keep them, making an attribute that looks like "
+                "another but is not. Remove them.",
             )
         )
     if wire and wire != wire.strip():
@@ -281,8 +342,8 @@ def _whitespace_warnings(name: str, wire: str | None, known: dict[str, list[str]
             _warning(
                 name,
                 "whitespace",
-                f"The value of '{name}' ('{shown(wire)}') starts or ends with spaces, which "
-                "would be stored too. Remove them unless they are intended.",
+                f"The value of '{_label(name)}' ('{shown(wire)}') starts or ends with spaces, "
+                "which would be stored too. Remove them unless they are intended.",
             )
         )
     return findings
@@ -299,8 +360,9 @@ def _case_warnings(name: str, known: dict[str, list[str]], seen: dict[str, str])
             _warning(
                 name,
                 "case-collision",
-                f"'{name}': did you mean '{spellings[0]}'? Names are case-sensitive: this would "
-                "create a second attribute. Use the existing spelling unless you mean a new one.",
+                f"'{_label(name)}': did you mean '{_label(spellings[0])}'? Names are "
+                "case-sensitive: this would create a second attribute. Use the existing spelling "
+                "unless you mean a new one.",
             )
         )
     elif folded in seen and seen[folded] != name:
@@ -308,8 +370,8 @@ def _case_warnings(name: str, known: dict[str, list[str]], seen: dict[str, str])
             _warning(
                 name,
                 "case-collision",
-                f"'{name}' and '{seen[folded]}' differ only in letter case; names are "
-                "case-sensitive: they are two attributes. Keep one spelling.",
+                f"'{_label(name)}' and '{_label(seen[folded])}' differ only in letter case; names "
+                "are case-sensitive: they are two attributes. Keep one spelling.",
             )
         )
     seen.setdefault(folded, name)
@@ -328,7 +390,7 @@ def _type_warnings(name: str, wire: str, schema: SchemaView) -> list[Finding]:
         _warning(
             name,
             "type-mismatch",
-            f"'{name}' is a {known.value} attribute; '{shown(wire)}' looks like "
+            f"'{_label(name)}' is a {known.value} attribute; '{shown(wire)}' looks like "
             f"{inferred.value}. Attentive fixed the type when the first value was sent; "
             "what it does with a different type is not documented — check the value.",
         )

@@ -10,7 +10,15 @@ from collections.abc import Iterator, Sequence
 from contextlib import contextmanager, suppress
 from pathlib import Path
 
-from .errors import DatabaseClosedError, DatabaseVersionError, StoreError
+from .errors import (
+    DatabaseClosedError,
+    DatabaseCorruptError,
+    DatabaseVersionError,
+    StoreError,
+    guard_writes,
+    storage_failure_reason,
+    write_error,
+)
 from .migrations import MIGRATIONS, Migration
 from .paths import FILE_MODE, create_private_file, ensure_private_dir
 
@@ -29,9 +37,20 @@ class Database:
     permission bits, so they are owner-only too; the directory is made 0700 as a second fence.
     The umask is never changed: it is process-wide, and flipping it would race with other threads
     creating files.
+
+    A file that is damaged or not a database raises DatabaseCorruptError (with `verify=True`,
+    SQLite's quick check also looks at every page first); a folder that cannot be written
+    raises StoreWriteError, as do storage failures inside `transaction()`. At start-up use
+    `store.recovery.open_database_with_recovery`, which handles both.
     """
 
-    def __init__(self, path: Path, *, migrations: Sequence[Migration] = MIGRATIONS) -> None:
+    def __init__(
+        self,
+        path: Path,
+        *,
+        migrations: Sequence[Migration] = MIGRATIONS,
+        verify: bool = False,
+    ) -> None:
         self.path = Path(path)
         self._migrations = tuple(migrations)
         self._local = threading.local()
@@ -39,10 +58,17 @@ class Database:
         self._connections: list[tuple[threading.Thread, sqlite3.Connection]] = []
         self._closed = False
         self._savepoints = itertools.count(1)
-        ensure_private_dir(self.path.parent)
-        create_private_file(self.path)
+        with guard_writes(self.path.parent, after=""):
+            ensure_private_dir(self.path.parent)
+            create_private_file(self.path)
         try:
-            self._migrate(self.connect())
+            conn = self.connect()
+            if verify:
+                self._verify(conn)
+            self._migrate(conn)
+        except sqlite3.DatabaseError as exc:
+            self.close()
+            raise self._open_failure(exc) from exc
         except BaseException:
             self.close()
             raise
@@ -72,8 +98,15 @@ class Database:
         """Run a block atomically on this thread's connection; nested blocks use savepoints.
 
         The outer level starts with BEGIN IMMEDIATE, taking the write lock up front so two
-        writers never deadlock upgrading a read transaction.
+        writers never deadlock upgrading a read transaction. A storage failure (disk full,
+        read-only, damaged file, locked for too long) leaves as StoreWriteError with a sentence
+        for the window; other exceptions pass through unchanged.
         """
+        with guard_writes(self.path.parent), self._transaction() as conn:
+            yield conn
+
+    @contextmanager
+    def _transaction(self) -> Iterator[sqlite3.Connection]:
         conn = self.connect()
         if conn.in_transaction:
             name = f"sp{next(self._savepoints)}"
@@ -92,7 +125,8 @@ class Database:
             conn.execute("COMMIT")
         except BaseException:
             if conn.in_transaction:
-                conn.execute("ROLLBACK")
+                with suppress(sqlite3.Error):  # a failing disk must not hide the first error
+                    conn.execute("ROLLBACK")
             raise
 
     def close(self) -> None:
@@ -125,11 +159,36 @@ class Database:
             conn.execute("PRAGMA foreign_keys = ON")
         except sqlite3.DatabaseError as exc:
             conn.close()
-            raise StoreError(
-                f"Could not open the database {self.path}: {exc}. If the file is damaged, move it "
-                "aside and restart the app to begin with an empty history."
-            ) from exc
+            raise self._open_failure(exc) from exc
         return conn
+
+    def _open_failure(self, exc: sqlite3.DatabaseError) -> StoreError:
+        """The typed error for a database that cannot be opened: damaged or not a database
+        (DatabaseCorruptError), or a folder that cannot be written (StoreWriteError)."""
+        reason = storage_failure_reason(exc)
+        if reason == "corrupt":
+            return DatabaseCorruptError(
+                f"The database {self.path} is damaged ({exc}). Attentive Desktop sets it aside "
+                "and starts with an empty history."
+            )
+        if reason is not None:
+            return write_error(reason, self.path.parent, after="")
+        return StoreError(
+            f"Could not open the database {self.path}: {exc}. If the file is damaged, move it "
+            "aside and restart the app to begin with an empty history."
+        )
+
+    def _verify(self, conn: sqlite3.Connection) -> None:
+        """Raise DatabaseCorruptError unless SQLite's quick check finds every page sound.
+
+        Reads the whole file once (about a quarter of a second for 400 MB when cached)."""
+        problems = [row[0] for row in conn.execute("PRAGMA quick_check").fetchall()]
+        if problems != ["ok"]:
+            raise DatabaseCorruptError(
+                f"The database {self.path} is damaged ({problems[0] if problems else 'no'}"
+                f"{' …' if len(problems) > 1 else ''}). Attentive Desktop sets it aside and "
+                "starts with an empty history."
+            )
 
     def _prune_dead_threads(self) -> None:
         """Close connections of threads that have ended (caller holds the lock)."""

@@ -11,6 +11,7 @@ import threading
 from pathlib import Path
 from typing import Any
 
+from .errors import guard_writes
 from .paths import FILE_MODE, ensure_private_dir
 
 DEFAULTS: dict[str, Any] = {
@@ -50,7 +51,8 @@ class Settings:
         return copy.deepcopy(DEFAULTS.get(key))
 
     def set(self, key: str, value: Any) -> None:
-        """Store `value` under `key` and write the file. Raises TypeError if not JSON-able."""
+        """Store `value` under `key` and write the file. Raises TypeError if not JSON-able, and
+        StoreWriteError (the value is then not kept) when the disk is full or read-only."""
         with self._lock:
             values = dict(self._values)
             values[key] = copy.deepcopy(value)
@@ -76,6 +78,8 @@ class Settings:
             raw = self.path.read_bytes()
         except FileNotFoundError:
             return {}
+        except OSError:  # unreadable (a folder in the way, no permission): set it aside too
+            raw = b""
         try:
             values = json.loads(raw.decode("utf-8"))
         except ValueError:  # JSONDecodeError and UnicodeDecodeError are both ValueErrors
@@ -83,13 +87,20 @@ class Settings:
         if isinstance(values, dict):
             return values
         broken = self.path.with_name(self.path.name + ".broken")
-        os.replace(self.path, broken)
+        try:
+            os.replace(self.path, broken)
+        except OSError:  # cannot even move it: run on defaults; saving will say why it fails
+            return {}
         self.recovered_from = broken
         return {}
 
     def _write(self, values: dict[str, Any]) -> None:
         # Serialise first: an unserialisable value must not leave a half-written temp file.
         data = json.dumps(values, indent=2, sort_keys=True, ensure_ascii=False) + "\n"
+        with guard_writes(self.path.parent, after="The setting was not saved."):
+            self._write_file(data)
+
+    def _write_file(self, data: str) -> None:
         ensure_private_dir(self.path.parent)
         fd, tmp = tempfile.mkstemp(prefix=self.path.name + ".", suffix=".tmp", dir=self.path.parent)
         try:

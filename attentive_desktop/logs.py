@@ -1,0 +1,216 @@
+"""The app's log file: stdlib logging, owner-only, rotated, and scrubbed of secrets.
+
+`configure_logging` attaches one rotating file handler (and optionally stderr) to the root
+logger; every record passing through them goes through `RedactingFilter` first, which blanks
+registered secrets (raw, percent-encoded, JSON- and HTML-escaped, base64) and anything shaped
+like an Authorization header or bearer token, in the message, its arguments, the exception
+text and the stack. httpx and httpcore log through the same handlers, so their debug output is
+scrubbed too. No Qt here: the window and the command line share it.
+"""
+
+from __future__ import annotations
+
+import base64
+import contextlib
+import logging
+import os
+import re
+import sys
+import threading
+from collections.abc import Callable, Iterable
+from dataclasses import dataclass, field
+from logging.handlers import RotatingFileHandler
+from pathlib import Path
+
+from attentive_desktop.store.paths import FILE_MODE, AppPaths, ensure_private_dir
+
+REDACTED = "[redacted]"
+LOG_DIR_NAME = "logs"
+LOG_FILE_NAME = "attentive-desktop.log"
+LOG_FORMAT = "%(asctime)s %(levelname)s %(threadName)s %(name)s: %(message)s"
+MAX_BYTES = 2 * 1024 * 1024
+BACKUP_COUNT = 3
+# Library loggers that are chatty below WARNING unless the user asked for debug output.
+NOISY_LOGGERS = ("httpx", "httpcore", "hpack", "urllib3", "keyring", "asyncio")
+
+_AUTH_VALUE = re.compile(
+    r"""(?ix)
+    (\b(?:proxy-)?authorization\b["']?\s*(?:[:=]|,)\s*(?:b(?=["']))?["']?)  # name, separator
+    (?!\[redacted\])
+    (?:(?:bearer|basic|token)\s+)?[^\s"',)}\]]+                   # its value
+    """
+)
+_BEARER = re.compile(r"(?i)\b(bearer\s+)(?!\[redacted\])[A-Za-z0-9._~+/=%-]{6,}")
+_API_KEY_PARAM = re.compile(r"(?i)\b((?:api[_-]?key|access[_-]?token)=)(?!\[redacted\])[^&\s\"']+")
+
+
+def log_file(paths: AppPaths) -> Path:
+    """Where the log is written: <data dir>/logs/attentive-desktop.log."""
+    return paths.data_dir / LOG_DIR_NAME / LOG_FILE_NAME
+
+
+def _flexible(secret: str) -> str:
+    """A pattern for `secret` where each character may be raw, backslash-escaped, percent-
+    encoded, a JSON \\u escape or an HTML entity (any mix, any hex case)."""
+    parts = []
+    for char in secret:
+        forms = [rf"\\?{re.escape(char)}"]
+        forms.append("".join(f"%{byte:02x}" for byte in char.encode("utf-8")))
+        if ord(char) < 0x10000:
+            forms.append(rf"\\u{ord(char):04x}")
+        forms.append(f"&#0*{ord(char)};|&#x0*{ord(char):x};")
+        parts.append(f"(?:{'|'.join(forms)})")
+    return "".join(parts)
+
+
+def _base64_forms(secret: str) -> set[str]:
+    """Base64 (standard and URL-safe) of `secret` at each of the three alignments it can have
+    inside a longer encoded value, minus the edge characters shared with its neighbours."""
+    raw = secret.encode("utf-8")
+    forms = set()
+    for offset in range(3):
+        encoded = base64.b64encode(b"\0" * offset + raw).decode()
+        core = encoded[4 if offset else 0 : -4]
+        if len(core) >= 8:
+            forms.update({core, core.replace("+", "-").replace("/", "_")})
+    return forms
+
+
+class RedactingFilter(logging.Filter):
+    """Blanks secrets in every record it sees; attach it to handlers (not loggers), so records
+    propagated from library loggers are scrubbed too.
+
+    Secrets come from `register()` and from `secrets_provider()` (called per record, so a key
+    entered mid-session is covered at once). The record is rewritten in place: `msg` becomes
+    the final text, `args` None, the formatted exception goes to `exc_text`. Never drops a
+    record and never raises.
+    """
+
+    def __init__(self, secrets_provider: Callable[[], Iterable[str]] | None = None) -> None:
+        super().__init__()
+        self._provider = secrets_provider
+        self._registered: set[str] = set()
+        self._lock = threading.Lock()
+        self._cache: tuple[frozenset[str], re.Pattern[str] | None] = (frozenset(), None)
+        self._formatter = logging.Formatter()
+
+    def register(self, secret: str) -> None:
+        """Treat `secret` as sensitive from now on (empty and very short strings are ignored)."""
+        if secret and len(secret.strip()) >= 4:
+            with self._lock:
+                self._registered.add(secret.strip())
+
+    def redact(self, text: str) -> str:
+        """`text` with every secret form, Authorization value and bearer token blanked."""
+        pattern = self._pattern()
+        if pattern is not None:
+            text = pattern.sub(REDACTED, text)
+        text = _AUTH_VALUE.sub(rf"\g<1>{REDACTED}", text)
+        text = _BEARER.sub(rf"\g<1>{REDACTED}", text)
+        return _API_KEY_PARAM.sub(rf"\g<1>{REDACTED}", text)
+
+    def filter(self, record: logging.LogRecord) -> bool:
+        try:
+            message = record.getMessage()
+        except Exception:  # a bad format string: keep what we can, scrubbed
+            message = f"{record.msg!s} {record.args!r}"
+        record.msg = self.redact(message)
+        record.args = None
+        if record.exc_info:
+            text = record.exc_text or self._formatter.formatException(record.exc_info)
+            record.exc_text = self.redact(text)
+            record.exc_info = None  # formatters would otherwise format the raw exception again
+        elif record.exc_text:
+            record.exc_text = self.redact(record.exc_text)
+        if record.stack_info:
+            record.stack_info = self.redact(record.stack_info)
+        return True
+
+    def _pattern(self) -> re.Pattern[str] | None:
+        secrets = set(self._registered)
+        if self._provider is not None:
+            with contextlib.suppress(Exception):  # a failing provider must not stop logging
+                secrets.update(s.strip() for s in self._provider() if s and len(s.strip()) >= 4)
+        key = frozenset(secrets)
+        with self._lock:
+            if key == self._cache[0]:
+                return self._cache[1]
+            alternatives = [_flexible(s) for s in sorted(key, key=len, reverse=True)]
+            alternatives += [re.escape(f) for s in key for f in sorted(_base64_forms(s))]
+            pattern = re.compile("|".join(alternatives), re.IGNORECASE) if alternatives else None
+            self._cache = (key, pattern)
+            return pattern
+
+
+class _PrivateRotatingFileHandler(RotatingFileHandler):
+    """A RotatingFileHandler whose files are created 0600 (also after each rollover)."""
+
+    def _open(self):  # type: ignore[override]
+        fd = os.open(self.baseFilename, os.O_WRONLY | os.O_APPEND | os.O_CREAT, FILE_MODE)
+        if os.name != "nt":
+            os.fchmod(fd, FILE_MODE)
+        return open(fd, self.mode, encoding=self.encoding, errors=self.errors)
+
+
+@dataclass
+class LoggingSetup:
+    """What `configure_logging` installed; `close()` removes it and restores the levels."""
+
+    path: Path
+    filter: RedactingFilter
+    handlers: list[logging.Handler]
+    _saved_levels: dict[str, int] = field(default_factory=dict)
+
+    def close(self) -> None:
+        """Detach and close the handlers and put logger levels back as they were."""
+        root = logging.getLogger()
+        for handler in self.handlers:
+            root.removeHandler(handler)
+            handler.close()
+        for name, level in self._saved_levels.items():
+            logging.getLogger(name or None).setLevel(level)
+        self.handlers = []
+
+
+def configure_logging(
+    paths: AppPaths,
+    level: int | str = logging.INFO,
+    secrets_provider: Callable[[], Iterable[str]] | None = None,
+    *,
+    console: bool = False,
+    max_bytes: int = MAX_BYTES,
+    backup_count: int = BACKUP_COUNT,
+) -> LoggingSetup:
+    """Log to <data dir>/logs/attentive-desktop.log (folder 0700, files 0600, rotated at
+    `max_bytes` keeping `backup_count` old files), and to stderr too when `console`.
+
+    `level` is a logging level or its name ("DEBUG"). At DEBUG, httpx/httpcore debug output is
+    included (scrubbed like everything else); otherwise those libraries log WARNING and up.
+    Call once at start-up; `LoggingSetup.close()` undoes it (tests, clean exit).
+    """
+    numeric = logging.getLevelName(level.upper()) if isinstance(level, str) else int(level)
+    if not isinstance(numeric, int):
+        raise ValueError(f"Unknown log level {level!r}: use DEBUG, INFO, WARNING or ERROR.")
+    path = log_file(paths)
+    ensure_private_dir(path.parent)
+    redactor = RedactingFilter(secrets_provider)
+    formatter = logging.Formatter(LOG_FORMAT)
+    file_handler = _PrivateRotatingFileHandler(
+        path, maxBytes=max_bytes, backupCount=backup_count, encoding="utf-8"
+    )
+    handlers: list[logging.Handler] = [file_handler]
+    if console:
+        handlers.append(logging.StreamHandler(sys.stderr))
+    root = logging.getLogger()
+    saved = {"": root.level}
+    for handler in handlers:
+        handler.setFormatter(formatter)
+        handler.addFilter(redactor)
+        handler.setLevel(numeric)
+        root.addHandler(handler)
+    root.setLevel(numeric)
+    for name in NOISY_LOGGERS:
+        logger = logging.getLogger(name)
+        saved[name] = logger.level
+        logger.setLevel(numeric if numeric <= logging.DEBUG else logging.WARNING)
+    return LoggingSetup(path, redactor, handlers, saved)

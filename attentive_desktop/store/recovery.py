@@ -1,0 +1,177 @@
+"""Opening the database whatever state it is in: the app always starts.
+
+A damaged file is moved aside (with its -wal/-shm/-journal files) and a fresh database takes
+its place; when even that is impossible (read-only or full disk, a newer app's database, a
+locked file) the session runs on a temporary database. Either way the caller gets a
+`RecoveryNotice` to show, and nothing the user had is deleted.
+"""
+
+from __future__ import annotations
+
+import datetime
+import os
+import shutil
+import sqlite3
+import tempfile
+from collections.abc import Callable
+from dataclasses import dataclass, field
+from pathlib import Path
+from typing import Literal
+
+from .database import Database
+from .errors import DatabaseCorruptError, DatabaseVersionError, StoreError, StoreWriteError
+from .paths import AppPaths
+
+SIDECARS = ("-wal", "-shm", "-journal")
+TEMPORARY_PREFIX = "attentive-desktop-session-"
+
+
+@dataclass(frozen=True)
+class RecoveryNotice:
+    """What went wrong with the database at start-up, in words for the window.
+
+    `kind` "moved-aside": the damaged file (and its sidecars) now lives at `moved_to` and a
+    fresh database is in use. `kind` "temporary": the database in use lives in
+    `temporary_dir` and is lost at exit (call `discard()` after closing it). `title` is a few
+    words for a banner, `message` the full explanation; `detail` is the technical reason for a
+    "Details" box or the log.
+    """
+
+    kind: Literal["moved-aside", "temporary"]
+    title: str
+    message: str
+    moved_to: tuple[Path, ...] = ()
+    temporary_dir: Path | None = None
+    detail: str = field(default="", compare=False)
+
+    def discard(self) -> None:
+        """Delete the temporary database folder, if any (close the Database first)."""
+        if self.temporary_dir is not None:
+            shutil.rmtree(self.temporary_dir, ignore_errors=True)
+
+
+def _utc_stamp() -> str:
+    return datetime.datetime.now(datetime.UTC).strftime("%Y%m%dT%H%M%SZ")
+
+
+def open_database_with_recovery(
+    paths: AppPaths,
+    *,
+    verify: bool = True,
+    stamp: Callable[[], str] = _utc_stamp,
+    temporary_root: Path | None = None,
+    open_database: Callable[..., Database] = Database,
+) -> tuple[Database, RecoveryNotice | None]:
+    """Open `paths.database`, recovering from a damaged or unusable file. Raises only when
+    not even a temporary database can be made (the system temp folder is unusable too).
+
+    `verify` runs SQLite's quick check on open so damage deep in the file is found now rather
+    than mid-session (it reads the whole file once). `stamp` names the moved-aside file
+    (UTC, e.g. "20250101T120000Z"); `temporary_root` is where a temporary database goes
+    (default: the system temp folder); `open_database` is a seam for tests.
+    """
+    try:
+        return open_database(paths.database, verify=verify), None
+    except DatabaseCorruptError as exc:
+        damage = str(exc)
+    except DatabaseVersionError as exc:
+        return _temporary(
+            "This history was made by a newer version",
+            "Your history and accounts were saved by a newer version of Attentive Desktop, "
+            "so this version cannot use them; they are left untouched. Until you update, this "
+            "session's history is kept only until you quit.",
+            str(exc),
+            temporary_root,
+            open_database,
+        )
+    except (StoreError, OSError, sqlite3.Error) as exc:
+        return _unusable(paths, exc, temporary_root, open_database)
+    try:
+        moved = move_aside(paths.database, stamp())
+    except OSError as exc:
+        return _unusable(paths, exc, temporary_root, open_database, damage)
+    try:
+        database = open_database(paths.database, verify=False)
+    except (StoreError, OSError, sqlite3.Error) as exc:
+        return _unusable(paths, exc, temporary_root, open_database, damage)
+    return database, RecoveryNotice(
+        kind="moved-aside",
+        title="The history file was damaged",
+        message=(
+            "Attentive Desktop's database was damaged and could not be read, so it was moved "
+            f"aside to {moved[0]} and a new, empty one was started. Your saved accounts and "
+            "request history from before are in the old file; API keys are in the system "
+            "keychain and were not affected. Add your accounts again to carry on."
+        ),
+        moved_to=moved,
+        detail=damage,
+    )
+
+
+def move_aside(database: Path, stamp: str) -> tuple[Path, ...]:
+    """Rename `database` to "<name>.corrupt-<stamp>" and each sidecar to match ("…-wal"), so
+    SQLite would still pair them. Returns the new paths, the database first. A name already
+    taken gets a counter ("….corrupt-<stamp>-2")."""
+    base = f"{database.name}.corrupt-{stamp}"
+    target = database.with_name(base)
+    counter = 2
+    while any(target.with_name(target.name + suffix).exists() for suffix in ("", *SIDECARS)):
+        target = database.with_name(f"{base}-{counter}")
+        counter += 1
+    moved = []
+    if database.exists():
+        os.replace(database, target)
+        moved.append(target)
+    for suffix in SIDECARS:
+        sidecar = database.with_name(database.name + suffix)
+        if sidecar.exists():
+            destination = target.with_name(target.name + suffix)
+            os.replace(sidecar, destination)
+            moved.append(destination)
+    return tuple(moved)
+
+
+def _unusable(
+    paths: AppPaths,
+    exc: BaseException,
+    temporary_root: Path | None,
+    open_database: Callable[..., Database],
+    damage: str = "",
+) -> tuple[Database, RecoveryNotice]:
+    if isinstance(exc, StoreWriteError):
+        why = str(exc)
+    else:
+        why = f"Attentive Desktop can't use its data folder {paths.data_dir}."
+    if damage:
+        why = "The database was damaged, and it could not be set aside: " + why
+    detail = "; ".join(part for part in (damage, f"{type(exc).__name__}: {exc}") if part)
+    return _temporary(
+        "History is not being saved",
+        f"{why} Until this is fixed, this session's history and accounts are kept only until "
+        "you quit. Free some disk space or check the folder's permissions, then restart.",
+        detail,
+        temporary_root,
+        open_database,
+    )
+
+
+def _temporary(
+    title: str,
+    message: str,
+    detail: str,
+    temporary_root: Path | None,
+    open_database: Callable[..., Database],
+) -> tuple[Database, RecoveryNotice]:
+    # mkdtemp makes the folder owner-only (0700); the database inside is 0600 as always.
+    if temporary_root is not None:
+        temporary_root.mkdir(parents=True, exist_ok=True)
+    directory = Path(tempfile.mkdtemp(prefix=TEMPORARY_PREFIX, dir=temporary_root))
+    database = open_database(directory / "attentive-desktop.sqlite3", verify=False)
+    notice = RecoveryNotice(
+        kind="temporary",
+        title=title,
+        message=message,
+        temporary_dir=directory,
+        detail=detail,
+    )
+    return database, notice
