@@ -17,9 +17,11 @@ from attentive_desktop.api.errors import (
     RateLimited,
     RequestTimeout,
     ServerError,
+    TlsFailure,
     Unauthorized,
     UnexpectedResponse,
     error_for_response,
+    is_retryable,
 )
 from attentive_desktop.api.exchange import RESPONSE_BODY_LIMIT, Exchange
 from attentive_desktop.api.pacing import ENDPOINT_LIMITS, EndpointPacers, RateLimitPacer
@@ -51,10 +53,12 @@ __all__ = [
     "RetryPolicy",
     "ServerError",
     "SubscriptionEligibility",
+    "TlsFailure",
     "Unauthorized",
     "UnexpectedResponse",
     "error_for_response",
     "is_loopback_host",
+    "is_retryable",
     "user_agent",
     "validate_base_url",
 ]

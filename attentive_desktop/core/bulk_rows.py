@@ -28,6 +28,7 @@ from attentive_desktop.core.identifiers import (
     normalize_email,
     normalize_phone,
 )
+from attentive_desktop.core.limits import hidden_characters
 from attentive_desktop.core.validation import SchemaView, Severity, validate_properties
 
 
@@ -208,7 +209,12 @@ class BulkCsvReader:
     ) -> None:
         if not properties:
             return
-        padded = {c.name for c in layout.property_columns if c.name != c.name.strip()}
+        # Names whose whitespace warning (spaces or invisible characters) the header already gave.
+        padded = {
+            c.name
+            for c in layout.property_columns
+            if c.name != c.name.strip() or hidden_characters(c.name)
+        }
         name_warned: set[str] = set()
         for finding in validate_properties(properties, self._schema):
             if finding.code in NAME_CODES:

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import errno
 import os
 from collections.abc import Mapping
 from dataclasses import dataclass
@@ -58,13 +59,24 @@ class AppPaths:
 
 
 def ensure_private_dir(directory: Path) -> None:
-    """Create `directory` (and parents) and set it to 0700.
+    """Create `directory` and any missing parents owner-only (0700), and set `directory` to 0700.
 
-    `mkdir(mode=...)` is filtered by the umask and leaves existing directories alone, so the
-    mode is set explicitly afterwards. Parents we did not create keep their mode: they may be the
-    user's own folders. On Windows chmod only toggles read-only; the profile ACLs protect files.
+    `mkdir(mode=...)` is filtered by the umask and `parents=True` ignores the mode for parents,
+    so each folder this creates is made one by one and chmod-ed. Parents that already existed keep
+    their mode: they may be the user's own folders. On Windows chmod only toggles read-only; the
+    profile ACLs protect files.
     """
-    directory.mkdir(parents=True, exist_ok=True, mode=DIR_MODE)
+    missing: list[Path] = []
+    probe = directory
+    while not probe.exists() and probe != probe.parent:
+        missing.append(probe)
+        probe = probe.parent
+    for folder in reversed(missing):
+        folder.mkdir(mode=DIR_MODE, exist_ok=True)
+        if os.name != "nt":
+            os.chmod(folder, DIR_MODE)
+    if not directory.is_dir():
+        raise NotADirectoryError(errno.ENOTDIR, "exists and is not a folder", str(directory))
     if os.name != "nt":
         os.chmod(directory, DIR_MODE)
 

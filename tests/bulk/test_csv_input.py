@@ -58,6 +58,15 @@ def test_property_names_are_kept_exactly(write_csv):
     assert not layout.fatal
 
 
+def test_an_invisible_character_in_a_header_is_reported_once_not_per_row(write_csv):
+    layout, rows = read(
+        write_csv("email,VIP\u200b\nada@example.com,true\ngrace@example.com,false\n")
+    )
+    header_warnings = [p for p in layout.problems if p.code == "whitespace"]
+    assert len(header_warnings) == 1 and "invisible" in header_warnings[0].message
+    assert all(p.code != "whitespace" for row in rows for p in row.problems)
+
+
 def test_empty_cells_are_not_sent_and_an_empty_row_is_skipped(write_csv):
     _, rows = read(write_csv("phone,a,b\n+14155550100,,1\n+14155550101,  ,\n"))
     assert rows[0].properties == {"b": "1"} and rows[0].sendable

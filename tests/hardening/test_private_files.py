@@ -77,11 +77,6 @@ def test_a_store_session_leaves_only_private_files_and_no_key(private_home) -> N
     assert find_secret([private_home], "wrong-" + SANDBOX_API_KEY) == []
 
 
-@pytest.mark.xfail(
-    strict=True,
-    reason="store.paths creates a missing ATTENTIVE_DESKTOP_HOME with the umask's mode "
-    "(0755): mkdir(parents=True) ignores `mode` for parents. Fix in ensure_private_dir.",
-)
 def test_the_home_folder_itself_is_private_when_the_app_creates_it(private_home) -> None:
     assert not private_home.exists()
     AppPaths.from_environment().ensure()
