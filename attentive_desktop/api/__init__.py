@@ -21,6 +21,7 @@ from attentive_desktop.api.errors import (
     Unauthorized,
     UnexpectedResponse,
     error_for_response,
+    error_kind,
     is_retryable,
 )
 from attentive_desktop.api.exchange import RESPONSE_BODY_LIMIT, Exchange
@@ -57,6 +58,7 @@ __all__ = [
     "Unauthorized",
     "UnexpectedResponse",
     "error_for_response",
+    "error_kind",
     "is_loopback_host",
     "is_retryable",
     "user_agent",

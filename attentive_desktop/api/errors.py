@@ -7,6 +7,7 @@ import re
 import socket
 import ssl
 from collections.abc import Iterable, Sequence
+from typing import ClassVar
 
 import httpx
 
@@ -17,6 +18,8 @@ class ApiError(Exception):
     """An API call failed. `message` is a plain sentence; `server_message` is what the
     server said (trimmed, redacted) or None; `status` is the HTTP status or None when there
     was no response; `attempts` is how many requests were made before giving up."""
+
+    kind: ClassVar[str] = "error"  # a short machine-readable name, shared by the CLI and the window
 
     default_message = "The request to Attentive failed."
 
@@ -42,6 +45,8 @@ class ApiError(Exception):
 class BadRequest(ApiError):
     """400: Attentive refused the request as invalid."""
 
+    kind: ClassVar[str] = "bad-request"
+
     default_message = (
         "Attentive rejected the request as invalid. Check the identifiers and attribute values."
     )
@@ -50,11 +55,15 @@ class BadRequest(ApiError):
 class Unauthorized(ApiError):
     """401: the API key was not accepted."""
 
+    kind: ClassVar[str] = "unauthorized"
+
     default_message = "Attentive did not accept this API key. Check it in Accounts."
 
 
 class AccessDenied(ApiError):
     """403: the key lacks the scope the call needs (attributes:write for writes)."""
+
+    kind: ClassVar[str] = "access-denied"
 
     default_message = (
         "This API key is not allowed to make this request. Ask an admin for a key with the "
@@ -68,11 +77,15 @@ class AccessDenied(ApiError):
 class NotFound(ApiError):
     """404: no such user (or, for /me, no such address)."""
 
+    kind: ClassVar[str] = "not-found"
+
     default_message = "No user with that phone or email was found."
 
 
 class RateLimited(ApiError):
     """429: too many requests for this key."""
+
+    kind: ClassVar[str] = "rate-limited"
 
     default_message = (
         "Attentive is rate-limiting this key: too many requests in a short time. "
@@ -83,11 +96,15 @@ class RateLimited(ApiError):
 class ServerError(ApiError):
     """5xx: a failure on Attentive's side."""
 
+    kind: ClassVar[str] = "server-error"
+
     default_message = "Attentive had a problem on its side. Try again in a moment."
 
 
 class NetworkError(ApiError):
     """No response: the connection failed or was dropped."""
+
+    kind: ClassVar[str] = "network"
 
     default_message = "Could not reach Attentive. Check your internet connection and try again."
 
@@ -106,6 +123,8 @@ class TlsFailure(NetworkError):
 class RequestTimeout(ApiError):
     """Attentive did not answer in time (or answered 408)."""
 
+    kind: ClassVar[str] = "timeout"
+
     default_message = (
         "Attentive did not answer in time. Try again; if it keeps happening, check your connection."
     )
@@ -114,12 +133,16 @@ class RequestTimeout(ApiError):
 class UnexpectedResponse(ApiError):
     """A success status with a body this app cannot read (e.g. a malformed lookup result)."""
 
+    kind: ClassVar[str] = "error"
+
     default_message = "Attentive sent a reply this app cannot read."
 
 
 class InvalidRequest(ApiError, ValueError):
     """Refused locally before anything was sent; `findings` lists the validation errors
     (empty when an identifier was at fault; `field` then names it)."""
+
+    kind: ClassVar[str] = "invalid"
 
     default_message = "The request was not sent because it is not valid."
 
@@ -138,13 +161,22 @@ class InvalidRequest(ApiError, ValueError):
 class InsecureBaseUrl(ApiError, ValueError):
     """The base URL was refused (not HTTPS on a non-loopback host, or malformed)."""
 
+    kind: ClassVar[str] = "invalid"
+
     default_message = "This base URL cannot be used."
 
 
 class Cancelled(ApiError):
     """The call was cancelled before it finished; a request already answered is not undone."""
 
+    kind: ClassVar[str] = "cancelled"
+
     default_message = "Cancelled."
+
+
+def error_kind(exc: BaseException) -> str:
+    """The short kind of a failure ("not-found", "network", ...; "error" for anything else)."""
+    return exc.kind if isinstance(exc, ApiError) else "error"
 
 
 RETRYABLE = (RateLimited, ServerError, NetworkError, RequestTimeout)

@@ -5,7 +5,8 @@ from __future__ import annotations
 import argparse
 import sys
 
-from attentive_desktop.cli.context import CliContext, CliError, error_kind, fail, print_json
+from attentive_desktop.api.errors import error_kind
+from attentive_desktop.cli.context import CliContext, CliError, fail, print_json
 
 EXIT_OK, EXIT_FAILED, EXIT_USAGE = 0, 1, 2
 

@@ -205,25 +205,6 @@ def print_json(data: object) -> None:
     sys.stdout.write(json.dumps(data, indent=2, ensure_ascii=False) + "\n")
 
 
-def error_kind(exc: BaseException) -> str:
-    """A short machine-readable kind for an API error (as the window's ApiService uses)."""
-    from attentive_desktop import api
-
-    kinds: tuple[tuple[type[BaseException], str], ...] = (
-        (api.Cancelled, "cancelled"),
-        (api.InvalidRequest, "invalid"),
-        (api.BadRequest, "bad-request"),
-        (api.Unauthorized, "unauthorized"),
-        (api.AccessDenied, "access-denied"),
-        (api.NotFound, "not-found"),
-        (api.RateLimited, "rate-limited"),
-        (api.ServerError, "server-error"),
-        (api.RequestTimeout, "timeout"),
-        (api.NetworkError, "network"),
-    )
-    return next((kind for cls, kind in kinds if isinstance(exc, cls)), "error")
-
-
 def fail(args: argparse.Namespace, message: str, code: int, **extra: object) -> int:
     """Report a failure (JSON on stdout with --json, else a line on stderr); returns ``code``."""
     if args.json:

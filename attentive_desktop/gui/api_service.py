@@ -9,6 +9,7 @@ appears in either.
 from __future__ import annotations
 
 import logging
+import time
 from collections.abc import Callable, Iterable, Mapping
 from typing import TYPE_CHECKING, Any
 
@@ -51,35 +52,20 @@ def describe_error(exc: BaseException, secrets: Iterable[str] = ()) -> tuple[str
     """(message, kind) for an exception from the client, with any secret blanked out.
 
     Kinds: "bad-request", "unauthorized", "access-denied", "not-found", "rate-limited",
-    "server-error", "network", "timeout", "invalid", "cancelled", "error".
+    "server-error", "network", "timeout", "invalid", "cancelled", "storage", "error".
     """
     from attentive_desktop import api
     from attentive_desktop.core.identifiers import InvalidIdentifier
+    from attentive_desktop.store.errors import StoreError
 
-    kinds: tuple[tuple[type[BaseException], str], ...] = (
-        (ServiceError, ""),
-        (api.Cancelled, "cancelled"),
-        (api.InvalidRequest, "invalid"),
-        (api.InsecureBaseUrl, "invalid"),
-        (api.BadRequest, "bad-request"),
-        (api.Unauthorized, "unauthorized"),
-        (api.AccessDenied, "access-denied"),
-        (api.NotFound, "not-found"),
-        (api.RateLimited, "rate-limited"),
-        (api.ServerError, "server-error"),
-        (api.RequestTimeout, "timeout"),
-        (api.NetworkError, "network"),
-        (api.ApiError, "error"),
-        (InvalidIdentifier, "invalid"),
-        (ValueError, "invalid"),  # e.g. the client refusing a malformed key, in plain words
-    )
-    for cls, kind in kinds:
-        if isinstance(exc, cls):
-            if isinstance(exc, ServiceError):
-                message, kind = exc.message, exc.kind
-            else:
-                message = str(exc)
-            break
+    if isinstance(exc, ServiceError):
+        message, kind = exc.message, exc.kind
+    elif isinstance(exc, api.ApiError):
+        message, kind = str(exc), api.error_kind(exc)
+    elif isinstance(exc, StoreError):
+        message, kind = str(exc), "storage"  # e.g. the disk is full: the sentence says so
+    elif isinstance(exc, InvalidIdentifier | ValueError):
+        message, kind = str(exc), "invalid"  # e.g. the client refusing a malformed key
     else:
         log.error("unexpected error in an API job", exc_info=exc)
         message, kind = f"Something unexpected went wrong ({type(exc).__name__}).", "error"
@@ -105,6 +91,7 @@ class ApiService(QObject):
         cancelled(int job)
         busyChanged(bool): some job is queued or running / none is
         historyRecorded(object HistoryRecord): a request attempt was stored
+        called(int job, object result): a `call` finished
     """
 
     keyChecked = Signal(int, object)
@@ -115,6 +102,7 @@ class ApiService(QObject):
     cancelled = Signal(int)
     busyChanged = Signal(bool)
     historyRecorded = Signal(object)
+    called = Signal(int, object)
 
     _recorded = Signal(object)  # emitted on the worker thread, re-emitted on the GUI thread
 
@@ -184,12 +172,23 @@ class ApiService(QObject):
 
         return self._submit("lookup", job)
 
-    def send(self, user: UserRef, properties: Mapping[str, str]) -> int:
-        """POST the properties for the user; the registry learns from them; ends in sent."""
+    def send(
+        self,
+        user: UserRef,
+        properties: Mapping[str, str],
+        *,
+        after: Callable[[float], object] | None = None,
+    ) -> int:
+        """POST the properties for the user; the registry learns from them; ends in sent.
+
+        `after(started_at)` runs on the worker once the send succeeded (e.g. to record a
+        revision); its failure is logged and never turns the send into a failure.
+        """
         values = dict(properties)
 
         def job(token: CancelToken) -> None:
             client = self._require_client()
+            started = time.time()
             _call(
                 token,
                 client,
@@ -197,8 +196,25 @@ class ApiService(QObject):
             )
             if self._registry is not None:
                 self._registry.learn_all(values.items())
+            if after is not None:
+                try:
+                    after(started)
+                except Exception:  # the send worked; a missing revision must not hide that
+                    log.exception("the after-send step failed")
 
         return self._submit("send", job)
+
+    def call(self, fn: Callable[[Any], object], *, needs_client: bool = True) -> int:
+        """Run `fn(client)` on the worker (`fn(None)` when `needs_client` is False), with
+        cancellation wired to the client; ends in called(job, result) or failed."""
+
+        def job(token: CancelToken) -> object:
+            if not needs_client:
+                return fn(None)
+            client = self._require_client()
+            return _call(token, client, lambda: fn(client))
+
+        return self._submit("call", job)
 
     def cancel(self, job_id: int) -> bool:
         """Cancel a call: `cancelled` is emitted now, retries stop, a late answer is dropped."""
@@ -276,6 +292,8 @@ class ApiService(QObject):
             self.sent.emit(job_id)
         elif ends_in == "account":
             self.accountSet.emit(job_id)
+        elif ends_in == "call":
+            self.called.emit(job_id, result)
         self._idle_check()
 
     @Slot(int, object)
