@@ -1,24 +1,35 @@
-"""Pure-Python rules: identifiers, attribute types, validation and the schema registry."""
+"""Pure-Python rules: identifiers, attribute types, validation and the schema registry.
 
-from attentive_desktop.core.attributes import MAX_NAME_LENGTH, AttributeType, infer_type
-from attentive_desktop.core.identifiers import (
-    CustomIdentifier,
-    InvalidIdentifier,
-    LookupQuery,
-    UserRef,
-    normalize_email,
-    normalize_phone,
-)
-from attentive_desktop.core.schema import MemorySchemaStorage, SchemaRegistry, SchemaStorage
-from attentive_desktop.core.validation import (
-    Finding,
-    SchemaView,
-    Severity,
-    has_errors,
-    to_wire_properties,
-    to_wire_value,
-    validate_properties,
-)
+Names are re-exported lazily (PEP 562) so that importing one submodule stays cheap at start-up:
+`core.identifiers` (and through it `phonenumbers`) loads only when one of its names is used.
+"""
+
+from __future__ import annotations
+
+import importlib
+from typing import TYPE_CHECKING, Any
+
+_EXPORTS = {
+    "MAX_NAME_LENGTH": "attributes",
+    "AttributeType": "attributes",
+    "infer_type": "attributes",
+    "CustomIdentifier": "identifiers",
+    "InvalidIdentifier": "identifiers",
+    "LookupQuery": "identifiers",
+    "UserRef": "identifiers",
+    "normalize_email": "identifiers",
+    "normalize_phone": "identifiers",
+    "MemorySchemaStorage": "schema",
+    "SchemaRegistry": "schema",
+    "SchemaStorage": "schema",
+    "Finding": "validation",
+    "SchemaView": "validation",
+    "Severity": "validation",
+    "has_errors": "validation",
+    "to_wire_properties": "validation",
+    "to_wire_value": "validation",
+    "validate_properties": "validation",
+}
 
 __all__ = [
     "MAX_NAME_LENGTH",
@@ -41,3 +52,37 @@ __all__ = [
     "to_wire_value",
     "validate_properties",
 ]
+
+if TYPE_CHECKING:
+    from attentive_desktop.core.attributes import MAX_NAME_LENGTH, AttributeType, infer_type
+    from attentive_desktop.core.identifiers import (
+        CustomIdentifier,
+        InvalidIdentifier,
+        LookupQuery,
+        UserRef,
+        normalize_email,
+        normalize_phone,
+    )
+    from attentive_desktop.core.schema import MemorySchemaStorage, SchemaRegistry, SchemaStorage
+    from attentive_desktop.core.validation import (
+        Finding,
+        SchemaView,
+        Severity,
+        has_errors,
+        to_wire_properties,
+        to_wire_value,
+        validate_properties,
+    )
+
+
+def __getattr__(name: str) -> Any:
+    module = _EXPORTS.get(name)
+    if module is None:
+        raise AttributeError(f"module {__name__!r} has no attribute {name!r}")
+    value = getattr(importlib.import_module(f"{__name__}.{module}"), name)
+    globals()[name] = value
+    return value
+
+
+def __dir__() -> list[str]:
+    return sorted(set(globals()) | set(__all__))

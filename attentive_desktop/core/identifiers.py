@@ -7,8 +7,6 @@ from collections.abc import Iterable
 from dataclasses import dataclass
 from typing import Literal
 
-import phonenumbers
-
 from attentive_desktop.core._text import INVISIBLE_CATEGORIES, safe_repr, shown
 
 MAX_EMAIL_LENGTH = 254
@@ -41,6 +39,8 @@ def normalize_phone(text: str, region: str = "US") -> str:
         raise InvalidIdentifier("phone", "The phone number must be text, e.g. +14155550100.")
     if not text.strip():
         raise InvalidIdentifier("phone", "Enter a phone number, e.g. +14155550100.")
+    import phonenumbers  # ~25 ms of metadata: loaded on first use, not at start-up
+
     region_code = region.strip().upper() if isinstance(region, str) else ""
     if region_code not in phonenumbers.SUPPORTED_REGIONS:
         region_code = ""
@@ -63,6 +63,8 @@ def normalize_phone(text: str, region: str = "US") -> str:
 
 
 def _expected_phone_format(region: str) -> str:
+    import phonenumbers
+
     sentence = "Enter it in international format, e.g. +14155550100"
     example = phonenumbers.example_number(region) if region else None
     if example is None:

@@ -7,7 +7,6 @@ import json
 import math
 from collections.abc import Iterable, Mapping
 from dataclasses import dataclass
-from decimal import Decimal
 from typing import Protocol
 
 from attentive_desktop.core import limits
@@ -75,7 +74,11 @@ def to_wire_value(value: object) -> str:
         if not math.isfinite(value):
             raise ValueError(f"{value!r} is not a number Attentive can store")
         text = repr(value)
-        return format(Decimal(text), "f") if "e" in text else text
+        if "e" not in text:
+            return text
+        from decimal import Decimal  # rare path; keeps start-up from loading _decimal
+
+        return format(Decimal(text), "f")
     raise TypeError(f"a property value must be text, a number or true/false, not {type(value)}")
 
 
