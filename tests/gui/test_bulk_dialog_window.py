@@ -1,0 +1,118 @@
+"""The Bulk dialog inside the real window: Ctrl+B, the account line, history, closing mid-run."""
+
+from __future__ import annotations
+
+import pytest
+from PySide6.QtCore import Qt
+
+from attentive_desktop.app import build_window
+from attentive_desktop.store.database import Database
+from attentive_desktop.store.journal import Journal
+from attentive_desktop.store.paths import AppPaths
+from attentive_desktop.store.secrets import SecretStore
+
+TARGET = "Writing to: Northwind Outfitters (Sandbox) (northwind-outfitters)"
+
+
+class FakeKeyring:
+    """A keychain in a dict."""
+
+    def __init__(self) -> None:
+        self.keys: dict[tuple[str, str], str] = {}
+
+    def get_password(self, service: str, username: str) -> str | None:
+        return self.keys.get((service, username))
+
+    def set_password(self, service: str, username: str, password: str) -> None:
+        self.keys[(service, username)] = password
+
+    def delete_password(self, service: str, username: str) -> None:
+        self.keys.pop((service, username), None)
+
+
+@pytest.fixture
+def app_session(qtbot, sandbox):
+    session = build_window(
+        AppPaths.from_environment(),
+        SecretStore(keyring_backend=FakeKeyring()),
+        sandbox_url=sandbox.base_url,
+        sandbox_key=sandbox.api_key,
+        first_run_dialog=False,
+    )
+    qtbot.addWidget(session.window)
+    session.window.show()
+    qtbot.waitExposed(session.window)
+    qtbot.waitUntil(lambda: session.window.is_ready)
+    qtbot.waitUntil(lambda: "(" in session.window.editor.target_label.text(), timeout=10_000)
+    yield session
+    session.window.close()
+    session.shutdown()
+
+
+def open_with_shortcut(qtbot, window):
+    if not window.isActiveWindow():
+        with qtbot.waitActive(window):
+            window.activateWindow()
+    assert window.bulk.dialog is None  # built on first use only
+    qtbot.keyClick(window, Qt.Key.Key_B, Qt.KeyboardModifier.ControlModifier)
+    qtbot.waitUntil(lambda: window.bulk.dialog is not None and window.bulk.dialog.isVisible())
+    return window.bulk.dialog
+
+
+def test_ctrl_b_opens_the_dialog_with_the_account_line(qtbot, app_session):
+    window = app_session.window
+    action = window.bulk.action
+    assert action.text() == "&Bulk update from CSV…"
+    assert action.shortcut().toString() == "Ctrl+B"
+    dialog = open_with_shortcut(qtbot, window)
+    assert dialog.target_label.text() == TARGET
+    assert dialog.isModal() is False
+    action.trigger()  # a second time: the same dialog comes to the front
+    assert window.bulk.dialog is dialog
+
+
+def test_a_run_from_the_window_writes_to_the_account_and_logs_failures(
+    qtbot, app_session, sandbox, tmp_path
+):
+    window = app_session.window
+    path = tmp_path / "vip.csv"
+    path.write_text("email,VIP\nada@example.com,true\ngrace@example.com,true\n", encoding="utf-8")
+    dialog = open_with_shortcut(qtbot, window)
+    with qtbot.waitSignal(dialog.session.previewReady, timeout=10_000):
+        dialog.open_file(path)
+    sandbox.burst_429(1)  # one refused attempt, retried: it lands in the history
+    with qtbot.waitSignal(dialog.session.finished, timeout=20_000) as done:
+        dialog.start()
+    assert done.args[0].sent == 2
+    assert sandbox.user_attributes(email="grace@example.com")["VIP"] == "true"
+    assert window.account_name == "Sandbox"
+    statuses = lambda: [  # noqa: E731
+        window.history.proxy.index(r, 4).data() for r in range(window.history.proxy.rowCount())
+    ]
+    qtbot.waitUntil(lambda: "429" in statuses(), timeout=10_000)
+
+
+def test_closing_the_window_mid_run_cancels_and_keeps_rows_pending(
+    qtbot, app_session, sandbox, tmp_path
+):
+    sandbox.set_rate_limit(20)
+    path = tmp_path / "slow.csv"
+    rows = [f"+1415555{4000 + i:04d},{i}" for i in range(200)]
+    path.write_text("phone,points\n" + "\n".join(rows) + "\n", encoding="utf-8")
+    window = app_session.window
+    dialog = open_with_shortcut(qtbot, window)
+    with qtbot.waitSignal(dialog.session.previewReady, timeout=10_000):
+        dialog.open_file(path)
+    dialog.start()
+    qtbot.waitUntil(lambda: dialog.run_id is not None, timeout=10_000)
+    qtbot.waitUntil(lambda: dialog.session.runner.progress().done >= 3, timeout=10_000)
+    run_id = dialog.run_id
+    window.close()  # shuts the bulk worker down: the run is cancelled, not killed
+    database = Database(AppPaths.from_environment().database)  # the window closed its own
+    try:
+        journal = Journal(database)
+        run = journal.get_run(run_id)
+        assert run is not None and run.status == "cancelled"
+        assert journal.is_unfinished(run_id)
+    finally:
+        database.close()
