@@ -7,10 +7,9 @@ from typing import TYPE_CHECKING, Any
 
 from PySide6.QtCore import QObject, Qt, Signal
 
-from attentive_desktop.gui.dialogs import RequestDialog, confirm
-
-if TYPE_CHECKING:
+if TYPE_CHECKING:  # dialogs load when first opened, not at start-up
     from attentive_desktop.core.identifiers import LookupQuery, UserRef
+    from attentive_desktop.gui.dialogs import RequestDialog
     from attentive_desktop.gui.lookup_form import LookupForm
     from attentive_desktop.gui.property_editor import PropertyEditor
 
@@ -31,10 +30,23 @@ class LookupSendFlow(QObject):
 
     Warnings (type lock, case collision, whitespace) are confirmed once per set of warnings.
     After a successful send the user is re-read (when they have a phone or email) and each row
-    is marked verified or not. Signals: message(str text, str kind) for the status bar.
+    is marked verified or not. Signals: message(str text, str kind) for the status bar;
+    userLookedUp(object LookupQuery, object list[CustomAttribute] | None (404));
+    sendVerified(object core.verify.Verification); sendStarting(object UserRef, object dict)
+    just before the request is queued (a draft keeper saves the edit then); sendSucceeded(object
+    UserRef) once Attentive accepted it.
+
+    Profile tools hook in through attributes: `schema` (a SchemaView for the diff and the
+    verification), `reviewer(user, before, properties, go)` (shows the diff preview and calls
+    `go(properties_to_send)`), `recorder(user, before, sent)` (returns an `after(started_at)`
+    step the worker runs once the send succeeded, e.g. recording a revision, or None).
     """
 
     message = Signal(str, str)
+    userLookedUp = Signal(object, object)
+    sendVerified = Signal(object)
+    sendStarting = Signal(object, object)
+    sendSucceeded = Signal(object)
 
     def __init__(
         self,
@@ -56,7 +68,12 @@ class LookupSendFlow(QObject):
         self._verify_job: int | None = None
         self._sent_user: UserRef | None = None
         self._confirmed: frozenset[tuple[str, str, str]] = frozenset()
+        self._last_lookup: tuple[LookupQuery, dict[str, str]] | None = None
+        self._sent_values: dict[str, str] = {}
         self.has_account = False
+        self.schema: Any = None
+        self.reviewer: Callable[..., None] | None = None
+        self.recorder: Callable[..., Callable[[float], object] | None] | None = None
         api.lookedUp.connect(self._looked_up)
         api.sent.connect(self._sent)
         api.failed.connect(self._failed)
@@ -90,16 +107,27 @@ class LookupSendFlow(QObject):
             self._form.set_busy(False)
             self._model.set_current(attributes)
             value = self._lookup_query.value if self._lookup_query else ""
+            if self._lookup_query is not None:
+                self._last_lookup = (self._lookup_query, {a.name: a.value for a in attributes})
             text = f"Found {value}: {_plural(len(attributes), 'attribute')}."
             self._form.set_status(text, "ok")
             self.message.emit(text, "ok")
+            self.userLookedUp.emit(self._lookup_query, attributes)
         elif job == self._verify_job:
+            from attentive_desktop.core.verify import verify_sent
+
             self._verify_job = None
             self._editor.set_sending(False)
-            self._model.mark_verified(attributes)
-            text = "Sent, then re-read from Attentive: see the Check column for each value."
-            self._editor.set_result(text, "ok")
-            self.message.emit(text, "ok")
+            verification = verify_sent(self._sent_values, attributes, self.schema)
+            self._model.mark_verification(verification, attributes)
+            if self._sent_user is not None:
+                query = self._sent_user.lookup_query()
+                self._last_lookup = (query, {a.name: a.value for a in attributes})
+            text = f"Sent, then re-read from Attentive: {verification.summary()}"
+            kind = "ok" if verification.ok else "warning"
+            self._editor.set_result(text, kind)
+            self.message.emit(text, kind)
+            self.sendVerified.emit(verification)
 
     # send -----------------------------------------------------------------------------------
     def send(self) -> None:
@@ -127,7 +155,9 @@ class LookupSendFlow(QObject):
 
             def go() -> None:
                 self._confirmed = self._confirmed | keys
-                self._start_send(user)
+                self._review(user)
+
+            from attentive_desktop.gui.dialogs import confirm
 
             listing = "\n".join(f"• {w.message}" for w in warnings)
             confirm(
@@ -140,12 +170,42 @@ class LookupSendFlow(QObject):
                 on_yes=go,
             )
             return
-        self._start_send(user)
+        self._review(user)
 
-    def _start_send(self, user: UserRef) -> None:
+    def before_for(self, user: UserRef) -> dict[str, str] | None:
+        """The attributes the last lookup found, if it was of this user (else None)."""
+        if self._last_lookup is None:
+            return None
+        query, attributes = self._last_lookup
+        if getattr(user, query.field) != query.value:
+            return None
+        return dict(attributes)
+
+    def remember_lookup(self, user: UserRef, attributes: dict[str, str]) -> None:
+        """Take `attributes` as what `user` holds now (e.g. re-read after a revert)."""
+        if user.phone or user.email:
+            self._last_lookup = (user.lookup_query(), dict(attributes))
+
+    def _review(self, user: UserRef) -> None:
         properties = self._model.properties()
+        before = self.before_for(user)
+        if before is None or self.reviewer is None:
+            self._start_send(user, properties, before)
+            return
+        self.reviewer(
+            user, before, properties, lambda chosen: self._start_send(user, chosen, before)
+        )
+
+    def _start_send(
+        self, user: UserRef, properties: dict[str, str], before: dict[str, str] | None
+    ) -> None:
+        if self._editor.sending or not properties:
+            return
         self._sent_user = user
-        self._send_job = self._api.send(user, properties)
+        self._sent_values = dict(properties)
+        after = self.recorder(user, before, properties) if self.recorder is not None else None
+        self.sendStarting.emit(user, dict(properties))
+        self._send_job = self._api.send(user, properties, after=after)
         self._model.mark_pending()
         self._editor.set_sending(True)
         self._editor.set_result(
@@ -158,6 +218,7 @@ class LookupSendFlow(QObject):
         self._send_job = None
         self._model.mark_sent()
         user = self._sent_user
+        self.sendSucceeded.emit(user)
         if user is not None and (user.phone or user.email):
             self._verify_job = self._api.lookup(user.lookup_query())
             self._editor.set_result("Sent. Re-reading the user to verify…", "ok")
@@ -206,6 +267,8 @@ class LookupSendFlow(QObject):
                 query = self._lookup_query
                 text = NOT_FOUND[query.field].format(value=query.value)
                 self._model.set_current([])
+                self._last_lookup = (query, {})
+                self.userLookedUp.emit(query, None)
                 self._form.set_status(text, "warning")
                 self.message.emit(text, "warning")
                 return
@@ -238,6 +301,7 @@ class LookupSendFlow(QObject):
     def show_request(self) -> RequestDialog | None:
         """Open a window with the exact JSON body Send would post."""
         from attentive_desktop.core.identifiers import InvalidIdentifier
+        from attentive_desktop.gui.dialogs import RequestDialog
 
         try:
             user = self._form.user_ref()

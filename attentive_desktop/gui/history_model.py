@@ -18,14 +18,35 @@ from PySide6.QtCore import (
 )
 from PySide6.QtGui import QBrush, QColor
 
+from attentive_desktop.gui.history_match import record_matches
+
 if TYPE_CHECKING:
     from attentive_desktop.gui.history_service import HistoryService
     from attentive_desktop.store.history import HistoryRecord
+    from attentive_desktop.store.history_search import HistoryFilter
 
 
 PAGE_SIZE = 200
-TIME, METHOD, ENDPOINT, USER, STATUS, DURATION, ATTEMPTS, USER_AGENT = range(8)
-HEADERS = ("Time", "Method", "Endpoint", "User", "Status", "Duration", "Attempts", "User agent")
+TIME, METHOD, ENDPOINT, USER, STATUS, DURATION, ATTEMPTS, USER_AGENT, ACCOUNT, OS_USER = range(10)
+HEADERS = (
+    "Time",
+    "Method",
+    "Endpoint",
+    "User",
+    "Status",
+    "Duration",
+    "Attempts",
+    "User agent",
+    "Account",
+    "OS user",
+)
+OPTIONAL_COLUMNS = (ACCOUNT, OS_USER)
+"""Columns the history pane hides until the user asks for them (header context menu)."""
+_MASKED_ROLES = (
+    Qt.ItemDataRole.DisplayRole,
+    Qt.ItemDataRole.ToolTipRole,
+    Qt.ItemDataRole.AccessibleTextRole,
+)
 
 RecordRole = Qt.ItemDataRole.UserRole + 1
 """HistoryRecord of the row, any column."""
@@ -81,6 +102,8 @@ class HistoryTableModel(QAbstractTableModel):
         self._rows: list[HistoryRecord] = []
         self._ids: set[int] = set()
         self._filter = ""
+        self._history_filter: HistoryFilter | None = None
+        self._masked = False
         self._generation = 0
         self._loading = False
         self._exhausted = False
@@ -109,7 +132,32 @@ class HistoryTableModel(QAbstractTableModel):
     def set_filter(self, text: str) -> None:
         """Show only records matching `text` (reloads from the first page, even if unchanged)."""
         self._filter = (text or "").strip()
+        self._history_filter = None
         self.refresh()
+
+    def set_history_filter(self, flt: HistoryFilter | None) -> None:
+        """Show only records matching the history-tools filter (full text over bodies too,
+        status class, dates, account); None goes back to no filter. Reloads, off-thread."""
+        self._history_filter = None if flt is None or flt.is_empty else flt
+        self._filter = flt.text if flt is not None else ""
+        self.refresh()
+
+    def history_filter(self) -> HistoryFilter | None:
+        """The active history-tools filter, or None (plain text filter or none)."""
+        return self._history_filter
+
+    @property
+    def masked(self) -> bool:
+        """Whether phones and emails are masked in what the model shows."""
+        return self._masked
+
+    def set_masked(self, masked: bool) -> None:
+        """Mask (or show again) phones and emails in every displayed cell and tooltip."""
+        if masked != self._masked:
+            self._masked = masked
+            if self._rows:
+                last = self.index(len(self._rows) - 1, len(HEADERS) - 1)
+                self.dataChanged.emit(self.index(0, 0), last)
 
     def refresh(self) -> None:
         """Drop the loaded rows and load the first page and the count again."""
@@ -121,12 +169,20 @@ class HistoryTableModel(QAbstractTableModel):
         self.endResetModel()
         self._set_total(-1)
         self._set_loading(False)
-        self._service.request_count(self._filter or None, generation=self._generation)
+        if self._history_filter is not None:
+            self._service.request_count_matching(self._history_filter, generation=self._generation)
+        else:
+            self._service.request_count(self._filter or None, generation=self._generation)
         self._request_page()
 
     def prepend(self, record: HistoryRecord) -> None:
         """Show a record just stored (newest), unless the filter hides it or it is shown."""
-        if record.id in self._ids or not matches_filter(record, self._filter):
+        if record.id in self._ids:
+            return
+        if self._history_filter is not None:
+            if not record_matches(record, self._history_filter):
+                return
+        elif not matches_filter(record, self._filter):
             return
         position = next((i for i, r in enumerate(self._rows) if r.id < record.id), None)
         if position is None:
@@ -170,6 +226,14 @@ class HistoryTableModel(QAbstractTableModel):
         if not index.isValid() or not 0 <= index.row() < len(self._rows):
             return None
         record, column = self._rows[index.row()], index.column()
+        if self._masked and role in _MASKED_ROLES:
+            from attentive_desktop.core.masking import mask_text
+
+            value = self._data(record, column, role)
+            return mask_text(value) if isinstance(value, str) else value
+        return self._data(record, column, role)
+
+    def _data(self, record: HistoryRecord, column: int, role: int) -> Any:
         if role == Qt.ItemDataRole.DisplayRole:
             return _display(record, column)
         if role == SortRole:
@@ -194,6 +258,15 @@ class HistoryTableModel(QAbstractTableModel):
             return
         self._set_loading(True)
         before = self._rows[-1].id if self._rows else None
+        if self._history_filter is not None:
+            self._service.request_search(
+                self._history_filter,
+                PAGE_SIZE,
+                generation=self._generation,
+                before_id=before,
+                offset=len(self._rows),
+            )
+            return
         self._service.request_page(
             len(self._rows),
             PAGE_SIZE,
@@ -250,6 +323,10 @@ def _display(record: HistoryRecord, column: int) -> str:
         return f"{record.duration_ms:,.0f} ms"
     if column == ATTEMPTS:
         return str(record.attempt)
+    if column == ACCOUNT:
+        return record.account
+    if column == OS_USER:
+        return record.os_user
     return record.user_agent
 
 

@@ -22,7 +22,8 @@ from PySide6.QtWidgets import (
     QWidget,
 )
 
-from attentive_desktop.gui.dialogs import confirm
+from attentive_desktop.gui.history_model import OPTIONAL_COLUMNS
+from attentive_desktop.gui.history_tools import HistoryToolsBar
 
 FILTER_DELAY_MS = 200
 
@@ -45,8 +46,9 @@ def describe_record(record: Any) -> str:
     status = record.status if record.status is not None else "no response"
     lines = [
         f"{record.method} {record.url}",
-        f"Status: {status} · {record.duration_ms:.0f} ms · attempt {record.attempt}"
-        + (f" · account {record.account}" if getattr(record, "account", "") else ""),
+        f"Status: {status} · {record.duration_ms:.0f} ms · attempt {record.attempt}",
+        f"Account: {getattr(record, 'account', '') or '—'} · "
+        f"OS user: {getattr(record, 'os_user', '') or '—'}",
     ]
     if record.error:
         lines.append(f"Error: {record.error}")
@@ -72,7 +74,7 @@ class HistoryPane(QDockWidget):
         self.filter_edit.setObjectName("historyFilter")
         self.filter_edit.setAccessibleName("Filter history")
         self.filter_edit.setPlaceholderText(
-            "Filter by method, endpoint, user, status or account (Ctrl+F)"
+            "Search endpoint, user, status, account or bodies (Ctrl+F)"
         )
         self.filter_edit.setClearButtonEnabled(True)
         self.count_label = QLabel(body)
@@ -86,6 +88,7 @@ class HistoryPane(QDockWidget):
         top.addWidget(self.count_label)
         top.addWidget(self.clear_button)
 
+        self.tools = HistoryToolsBar(body)
         self.table = QTableView(body)
         self.table.setObjectName("historyTable")
         self.table.setAccessibleName("History")
@@ -106,6 +109,9 @@ class HistoryPane(QDockWidget):
         for column, width in enumerate((150, 60, 150, 130, 55, 75, 65)):
             self.table.setColumnWidth(column, width)
         header.setSortIndicatorShown(True)
+        for column in OPTIONAL_COLUMNS:
+            if column < model.columnCount():
+                self.table.setColumnHidden(column, True)
 
         self.details = QPlainTextEdit(body)
         self.details.setObjectName("historyDetails")
@@ -124,6 +130,7 @@ class HistoryPane(QDockWidget):
         layout = QVBoxLayout(body)
         layout.setContentsMargins(6, 4, 6, 6)
         layout.addLayout(top)
+        layout.addWidget(self.tools)
         layout.addWidget(self.splitter, 1)
         self.setWidget(body)
 
@@ -134,6 +141,7 @@ class HistoryPane(QDockWidget):
         self.filter_edit.textChanged.connect(self._filter_timer.start)
         self.filter_edit.returnPressed.connect(self.apply_filter)
         self.clear_button.clicked.connect(self.ask_clear)
+        self.tools.filterChanged.connect(self._filter_timer.start)
         self.table.selectionModel().selectionChanged.connect(self._selection_changed)
         for signal in (model.rowsInserted, model.rowsRemoved, model.modelReset):
             signal.connect(self._update_count)
@@ -152,23 +160,45 @@ class HistoryPane(QDockWidget):
     def apply_filter(self) -> None:
         """Reload the history with the filter text (runs in the history worker)."""
         self._filter_timer.stop()
-        self.model.set_filter(self.filter_edit.text().strip())
+        text = self.filter_edit.text().strip()
+        if hasattr(self.model, "set_history_filter"):
+            self.model.set_history_filter(self.tools.current_filter(text))
+        else:
+            self.model.set_filter(text)
 
     def _selection_changed(self, selected: QItemSelection, _deselected: QItemSelection) -> None:
         self.show_selected()
 
     def show_selected(self) -> None:
         """Show the selected row's request and response bodies in the details view."""
-        rows = self.table.selectionModel().selectedRows()
-        if not rows:
+        record = self.selected_record()
+        self.tools.set_row_actions(
+            has_row=record is not None,
+            is_send=record is not None
+            and record.method == "POST"
+            and record.endpoint == "/attributes/custom",
+        )
+        if record is None:
             self.details.clear()
             return
-        source = self.proxy.mapToSource(rows[0])
-        record = self.model.record_at(source.row())
-        self.details.setPlainText(describe_record(record) if record is not None else "")
+        text = describe_record(record)
+        if getattr(self.model, "masked", False):
+            from attentive_desktop.core.masking import mask_text
+
+            text = mask_text(text)
+        self.details.setPlainText(text)
+
+    def selected_record(self) -> Any:
+        """The HistoryRecord of the selected row (with its bodies), or None."""
+        rows = self.table.selectionModel().selectedRows()
+        if not rows:
+            return None
+        return self.model.record_at(self.proxy.mapToSource(rows[0]).row())
 
     def ask_clear(self) -> None:
         """Ask, then delete every history row."""
+        from attentive_desktop.gui.dialogs import confirm  # loaded on first use
+
         confirm(
             self,
             object_name="clearHistoryConfirm",

@@ -12,6 +12,7 @@ from attentive_desktop.gui.worker import CancelToken, WorkerThread
 
 if TYPE_CHECKING:
     from attentive_desktop.store.history import HistoryStore
+    from attentive_desktop.store.history_search import HistoryFilter
 
 log = logging.getLogger(__name__)
 
@@ -32,6 +33,8 @@ class HistoryService(QObject):
         recordLoaded(object HistoryRecord | None)
         cleared()
         failed(str message): the database could not be read or cleared
+        taskDone(int job, object result): a `run` job finished
+        taskFailed(int job, str message): a `run` job raised
     """
 
     pageLoaded = Signal(int, int, object)
@@ -39,6 +42,8 @@ class HistoryService(QObject):
     recordLoaded = Signal(object)
     cleared = Signal()
     failed = Signal(str)
+    taskDone = Signal(int, object)
+    taskFailed = Signal(int, str)
 
     def __init__(self, store: HistoryStore, parent: QObject | None = None) -> None:
         super().__init__(parent)
@@ -74,6 +79,47 @@ class HistoryService(QObject):
         """Count the records matching `text`. → countLoaded."""
         store = self._store
         return self._submit(generation, lambda: ("count", generation, store.count(text)))
+
+    def request_search(
+        self,
+        flt: HistoryFilter,
+        limit: int,
+        *,
+        generation: int = 0,
+        before_id: int | None = None,
+        offset: int = 0,
+    ) -> int:
+        """Load up to `limit` records matching the history-tools filter, older than
+        `before_id` (keyset paging). → pageLoaded(generation, offset, records)."""
+        store = self._store
+        return self._submit(
+            generation,
+            lambda: (
+                "page",
+                generation,
+                offset,
+                store.search(flt, before_id=before_id, limit=limit, with_bodies=True),
+            ),
+        )
+
+    def request_count_matching(self, flt: HistoryFilter, *, generation: int = 0) -> int:
+        """Count the records matching the history-tools filter. → countLoaded."""
+        store = self._store
+        return self._submit(generation, lambda: ("count", generation, store.count_matching(flt)))
+
+    def run(self, fn: Callable[[HistoryStore], object]) -> int:
+        """Run `fn(store)` on the history thread (exports, retention, revision look-ups).
+        → taskDone(job, result) or taskFailed(job, message)."""
+        store = self._store
+
+        def task() -> tuple[str, object]:
+            try:
+                return ("task", fn(store))
+            except Exception as exc:
+                log.exception("a history task failed")
+                return ("task-failed", str(exc) or type(exc).__name__)
+
+        return self._submit(None, task)
 
     def request_record(self, record_id: int) -> int:
         """Load one record with its bodies. → recordLoaded."""
@@ -121,6 +167,10 @@ class HistoryService(QObject):
             self.recordLoaded.emit(values[0])
         elif kind == "cleared":
             self.cleared.emit()
+        elif kind == "task":
+            self.taskDone.emit(job_id, values[0])
+        elif kind == "task-failed":
+            self.taskFailed.emit(job_id, values[0])
 
     @Slot(int, object)
     def _on_failed(self, job_id: int, exc: object) -> None:

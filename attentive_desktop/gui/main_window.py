@@ -21,7 +21,6 @@ from PySide6.QtGui import QAction, QCloseEvent, QKeySequence, QShowEvent
 from PySide6.QtWidgets import (
     QLabel,
     QMainWindow,
-    QMessageBox,
     QSplitter,
     QToolBar,
     QVBoxLayout,
@@ -346,7 +345,12 @@ class MainWindow(QMainWindow):
 
     # misc -----------------------------------------------------------------------------------
     def show_message(self, text: str, kind: str = "info") -> None:
-        """A plain sentence in the status bar (errors stay until the next message)."""
+        """A plain sentence in the status bar (errors stay until the next message); phones
+        and emails are masked while View ▸ Mask personal data is on."""
+        if self.property("maskPersonalData"):
+            from attentive_desktop.core.masking import mask_text
+
+            text = mask_text(text)
         self.statusBar().showMessage(text, 0 if kind == "error" else 15000)
         self.statusBar().setProperty("statusKind", kind)
 
@@ -354,20 +358,11 @@ class MainWindow(QMainWindow):
         """Cancel the request in progress."""
         self.flow.cancel()
 
-    def show_shortcuts(self) -> None:
-        """List the keyboard shortcuts."""
-        rows = "".join(
-            f"<tr><td>{what}</td><td><b>{keys}</b></td></tr>" for what, keys in SHORTCUTS
-        )
-        box = QMessageBox(
-            QMessageBox.Icon.Information,
-            "Keyboard shortcuts",
-            f"<table cellspacing=6>{rows}</table>",
-            parent=self,
-        )
-        box.setObjectName("shortcutsBox")
-        box.setAttribute(Qt.WidgetAttribute.WA_DeleteOnClose)
-        box.open()
+    def show_shortcuts(self) -> Any:
+        """List the keyboard shortcuts (the profile tools' ones too); returns the open box."""
+        from attentive_desktop.gui.about import PROFILE_TOOL_SHORTCUTS, shortcuts_box
+
+        return shortcuts_box(self, [*SHORTCUTS, *PROFILE_TOOL_SHORTCUTS])
 
     def showEvent(self, event: QShowEvent) -> None:
         """Emit ``shown`` once, after the first show; finish slow set-up after it."""

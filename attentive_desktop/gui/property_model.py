@@ -293,6 +293,29 @@ class PropertyTableModel(QAbstractTableModel):
                 row.stored = found
         self.set_current(stored)
 
+    def mark_verification(
+        self, verification: Any, attributes: Mapping[str, str] | Iterable[tuple[str, str]]
+    ) -> None:
+        """Mark rows from a core.verify Verification: verified, stored differently (showing
+        what the service stored), mismatched or missing; named rows that were not sent show
+        "Unchanged (not sent)". Also updates the Current column with the read-back."""
+        for row in self._rows:
+            if not row.is_named:
+                continue
+            outcome = verification.row(row.name)
+            if outcome is None:
+                row.state, row.stored = RowState.NOT_SENT, None
+                continue
+            status = outcome.status.name
+            row.stored = outcome.stored
+            if status == "VERIFIED":
+                row.state = RowState.VERIFIED
+            elif status == "STORED_DIFFERENTLY":
+                row.state = RowState.STORED_DIFFERENTLY
+            else:
+                row.state = RowState.MISMATCH
+        self.set_current(as_mapping(attributes))
+
     # --- internals ------------------------------------------------------------------------
 
     def _mark(self, state: RowState) -> None:

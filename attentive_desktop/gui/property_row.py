@@ -21,7 +21,9 @@ class RowState(enum.Enum):
     PENDING = "Sending…"
     SENT = "Sent"
     VERIFIED = "Verified"
+    STORED_DIFFERENTLY = "Stored differently"
     MISMATCH = "Mismatch"
+    NOT_SENT = "Unchanged (not sent)"
 
 
 @dataclass
@@ -112,6 +114,8 @@ def check_text(row: PropertyRow, findings: Sequence[Finding]) -> str:
         return errors[0].message
     if row.state is RowState.MISMATCH:
         return "Not stored" if row.stored is None else f"Stored as '{row.stored}'"
+    if row.state is RowState.STORED_DIFFERENTLY:
+        return f"Verified: stored as '{row.stored}'"
     if row.state is not RowState.NONE:
         return row.state.value
     if findings:
@@ -129,7 +133,7 @@ def severity_of(row: PropertyRow, findings: Sequence[Finding]) -> str:
         return "info"
     if row.state is RowState.MISMATCH:
         return "warning"
-    if row.state in (RowState.SENT, RowState.VERIFIED):
+    if row.state in (RowState.SENT, RowState.VERIFIED, RowState.STORED_DIFFERENTLY):
         return "ok"
     return "warning" if findings else "ok"
 

@@ -2,7 +2,9 @@
 
 Drives the real window against an embedded sandbox, offscreen, waiting on signals (never on
 sleeps), and writes main-window.png (after a lookup, with pending edits and a warning),
-account-dialog.png (a key just checked) and history.png (a selected request with its bodies).
+account-dialog.png (a key just checked), history.png (a selected request with its bodies) and
+bulk-dialog.png (the Bulk dialog after a run of a CSV with two planted bad rows), plus
+diff-preview.png (the review before a send) and history-masked.png (Mask personal data on).
 """
 
 from __future__ import annotations
@@ -125,17 +127,35 @@ def take_screenshots(out_dir: Path) -> list[Path]:
             window.switcher.setCurrentIndex(window.switcher.findData("Sandbox"))
             window.use_account("Sandbox")
 
-            # 2. A send, so the history has a POST with both bodies.
+            # 2. A send, so the history has a POST with both bodies; its preview first.
+            from attentive_desktop.gui.diff_dialog import DiffDialog
+
             window.form.phone_edit.setText("(415) 555-0100")
             model = window.editor.model
-            model.add_row("Loyalty tier", "Gold")
             if window.flow.lookup() is None:
                 raise RuntimeError("the lookup did not start")
             wait_until(lambda: not window.flow.busy, "the lookup")
+            model.add_row("Loyalty tier", "Platinum")
+            model.add_row("Favorite color", "blue")
+            model.add_row("Referral code", "SPRING24")
             window.flow.send()
+            wait_until(lambda: window.findChild(DiffDialog) is not None, "the send preview")
+            preview = window.findChild(DiffDialog)
+            wait_until(preview.isVisible, "the send preview")
+            written.append(out_dir / "diff-preview.png")
+            _save(preview, written[-1])
+            preview.send_button.click()
             wait_until(lambda: not window.editor.sending, "the send and its check")
+            subscriptions = window.profile_tools.subscriptions
+            wait_until(lambda: not subscriptions.loading, "the subscriptions")
             history = window.history
-            wait_until(lambda: history.model.rowCount() >= 4, "history rows")
+            wait_until(
+                lambda: any(
+                    history.proxy.index(r, 1).data() == "POST"
+                    for r in range(history.proxy.rowCount())
+                ),
+                "the POST in the history",
+            )
             post_row = next(
                 row
                 for row in range(history.proxy.rowCount())
@@ -145,6 +165,12 @@ def take_screenshots(out_dir: Path) -> list[Path]:
             window.resizeDocks([history], [400], Qt.Orientation.Vertical)
             written.append(out_dir / "history.png")
             _save(window, written[-1])
+            privacy = window.profile_tools.privacy
+            privacy.set_masked(True)
+            history.table.selectRow(post_row)
+            written.append(out_dir / "history-masked.png")
+            _save(window, written[-1])
+            privacy.set_masked(False)
 
             # 3. The main window after a lookup, with pending edits and a warning.
             model.clear()
@@ -161,11 +187,36 @@ def take_screenshots(out_dir: Path) -> list[Path]:
             window.form.setFocus(Qt.FocusReason.OtherFocusReason)
             written.append(out_dir / "main-window.png")
             _save(window, written[-1])
+
+            # 4. The Bulk dialog after a run, its results table filled.
+            written.append(out_dir / "bulk-dialog.png")
+            _bulk_screenshot(window, Path(home) / "vip-customers.csv", written[-1])
         finally:
             window.close()
             session.shutdown()
             settle()
     return written
+
+
+def _bulk_screenshot(window: QWidget, csv_path: Path, out: Path) -> None:
+    rows = [f"+1415555{2000 + i:04d},,true,{i * 10},2024-05-{1 + i % 28:02d}" for i in range(60)]
+    rows[6] = "415-555-01,,true,60,2024-05-07"  # a planted bad phone: skipped as invalid
+    rows[17] = ",grace@example,true,170,2024-05-18"  # and a bad email
+    csv_path.write_text(
+        "phone,email,VIP,Loyalty points,Joined\n" + "\n".join(rows) + "\n", encoding="utf-8"
+    )
+    dialog = window.bulk.open()  # type: ignore[attr-defined]
+    dialog.resize(1000, 640)
+    dialog.open_file(csv_path)
+    wait_until(lambda: dialog.preview is not None, "the bulk preview")
+    dialog.start()
+    wait_until(lambda: dialog.summary is not None, "the bulk run")
+    dialog.results_model.flush()
+    dialog.results_table.sortByColumn(0, Qt.SortOrder.AscendingOrder)
+    try:
+        _save(dialog, out)
+    finally:
+        dialog.close()
 
 
 def main(argv: list[str] | None = None) -> int:

@@ -34,10 +34,24 @@ def status_color(widget: QWidget, kind: str) -> QColor:
     return QColor(dark_theme_colour if dark else light_theme_colour)
 
 
+MASK_PROPERTY = "maskPersonalData"
+"""Window property: when true, status texts mask phones and emails (screen sharing)."""
+RAW_TEXT_PROPERTY = "rawStatusText"
+
+
 def set_status_text(label: QWidget, text: str, kind: str = "info") -> None:
-    """Show ``text`` on a QLabel in the colour of ``kind``; hides the label when empty."""
+    """Show ``text`` on a QLabel in the colour of ``kind``; hides the label when empty.
+
+    When the label's window has MASK_PROPERTY set, phones and emails in ``text`` are masked
+    (the unmasked text is kept in RAW_TEXT_PROPERTY, so turning masking off restores it).
+    """
     colour = status_color(label, kind).name()
     label.setStyleSheet(f"color: {colour};" if kind in ("error", "warning", "ok") else "")
+    label.setProperty(RAW_TEXT_PROPERTY, text)
+    if text and label.window().property(MASK_PROPERTY):
+        from attentive_desktop.core.masking import mask_text
+
+        text = mask_text(text)
     label.setText(text)  # type: ignore[attr-defined]
     label.setProperty("statusKind", kind)
     label.setVisible(bool(text))

@@ -10,6 +10,7 @@ from PySide6.QtWidgets import QApplication, QLabel, QMessageBox, QPushButton
 from attentive_desktop.app import build_window
 from attentive_desktop.gui.account_dialog import AccountDialog
 from attentive_desktop.gui.dialogs import RequestDialog
+from attentive_desktop.gui.diff_dialog import DiffDialog
 from attentive_desktop.gui.property_row import RowState
 from attentive_desktop.store.paths import AppPaths
 from attentive_desktop.store.secrets import SecretStore
@@ -77,6 +78,14 @@ def history_methods(window) -> list[tuple[str, str, str]]:
     ]
 
 
+def confirm_diff(qtbot, window) -> DiffDialog:
+    """Wait for the preview a send to a looked-up user shows first; returns it (still open)."""
+    qtbot.waitUntil(lambda: window.findChild(DiffDialog) is not None)
+    dialog = window.findChild(DiffDialog)
+    qtbot.waitUntil(dialog.isVisible)
+    return dialog
+
+
 def add_account(qtbot, window, sandbox, name="Northwind test", key=None) -> AccountDialog:
     qtbot.waitUntil(lambda: isinstance(getattr(window, "account_dialog", None), AccountDialog))
     dialog = window.account_dialog
@@ -126,8 +135,14 @@ def test_first_run_add_account_lookup_edit_send_history_and_restart(
     model.add_row("Newsletter", "weekly")
     assert window.editor.send_button.isEnabled()
     activate(qtbot, window)
+    qtbot.keyClick(window, Qt.Key.Key_Return, Qt.KeyboardModifier.ControlModifier)
+    preview = confirm_diff(qtbot, window)  # a looked-up user: current → new first
+    assert [preview.table.texts(r)[:3] for r in range(2)] == [
+        ["Favorite color", "navy", "teal"],
+        ["Newsletter", "—", "weekly"],
+    ]
     with qtbot.waitSignal(session.api.sent, timeout=10_000):
-        qtbot.keyClick(window, Qt.Key.Key_Return, Qt.KeyboardModifier.ControlModifier)
+        qtbot.mouseClick(preview.send_button, Qt.MouseButton.LeftButton)
     qtbot.waitUntil(lambda: not window.editor.sending, timeout=10_000)
     assert sandbox.user_attributes(email="grace@example.com")["Favorite color"] == "teal"
     assert model.row(0).state is RowState.VERIFIED
@@ -180,17 +195,20 @@ def test_warnings_are_confirmed_once_and_a_type_lock_400_is_explained(qtbot, ope
     qtbot.waitUntil(lambda: window.findChild(QMessageBox, "warningsConfirm") is not None)
     box = window.findChild(QMessageBox, "warningsConfirm")
     assert "age" in box.informativeText()
+    box.findChild(QPushButton, "warningsConfirmYes").click()
     with qtbot.waitSignal(session.api.failed, timeout=10_000) as failed:
-        box.findChild(QPushButton, "warningsConfirmYes").click()
+        confirm_diff(qtbot, window).send_button.click()
     assert failed.args[2] == "bad-request"
     result = window.editor.result_label.text()
     assert result.startswith("Not sent.")
     assert "type Number" in result  # what the server said, passed on
     assert window.statusBar().currentMessage() == result
 
-    # The same warnings do not ask again.
+    # The same warnings do not ask again (the preview still shows first).
+    qtbot.waitUntil(lambda: window.findChild(DiffDialog) is None)  # the first one is gone
+    window.editor.send_button.click()
     with qtbot.waitSignal(session.api.failed, timeout=10_000):
-        window.editor.send_button.click()
+        confirm_diff(qtbot, window).send_button.click()
     assert window.findChild(QMessageBox, "warningsConfirm") is None
 
 

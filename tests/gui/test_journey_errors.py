@@ -127,6 +127,8 @@ def test_429_burst_is_retried_then_explained_when_it_persists(qtbot, sandbox_win
     statuses = [r.status for r in sandbox.requests if r.path.endswith("/attributes/custom")]
     assert statuses[-3:] == [429, 429, 200]
     assert "9 attributes" in window.form.status_label.text()
+    panel = window.profile_tools.subscriptions
+    qtbot.waitUntil(lambda: not panel.loading, timeout=15_000)  # its GET is done too
 
     sandbox.burst_429(50)  # a burst longer than the retries: a plain sentence
     with qtbot.waitSignal(session.api.failed, timeout=30_000) as failed:

@@ -178,9 +178,10 @@ def test_history_filter_and_clear_after_confirmation(qtbot, open_window, sandbox
     window.form.email_edit.setText("ada@example.com")
     with qtbot.waitSignal(session.api.lookedUp, timeout=10_000):
         window.flow.lookup()
-    qtbot.waitUntil(lambda: history.proxy.rowCount() == 2)  # GET /me and the lookup
+    # GET /me, the lookup and the subscriptions beside it
+    qtbot.waitUntil(lambda: history.proxy.rowCount() == 3)
     history.filter_edit.setText("ada@")
-    qtbot.waitUntil(lambda: history.proxy.rowCount() == 1)
+    qtbot.waitUntil(lambda: history.proxy.rowCount() == 2)
     assert history.proxy.index(0, 3).data() == "ada@example.com"
     history.table.selectRow(0)
     assert "GET " in history.details.toPlainText()
@@ -188,7 +189,7 @@ def test_history_filter_and_clear_after_confirmation(qtbot, open_window, sandbox
     history.clear_button.click()
     box = window.findChild(QMessageBox, "clearHistoryConfirm")
     box.findChild(QPushButton, "clearHistoryConfirmNo").click()
-    assert history.model.rowCount() == 1
+    assert history.model.rowCount() == 2
     history.clear_button.click()
     box = window.findChild(QMessageBox, "clearHistoryConfirm")
     box.findChild(QPushButton, "clearHistoryConfirmYes").click()

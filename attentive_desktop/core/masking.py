@@ -1,0 +1,61 @@
+"""Mask phone numbers and email addresses for screen sharing ("Mask personal data").
+
+`mask_phone("+14155550100")` → "+1 415 ••• ••00"; `mask_email("ada@example.com")` →
+"a••@example.com"; `mask_text` finds both anywhere in a text (history cells, JSON bodies,
+URLs with ``%2B``/``%40`` encoding, status lines) and masks each. Masking is idempotent: a
+masked text has nothing left to mask.
+
+Phones are found in international form only (a leading "+" or "%2B", then 7 to 15 digits,
+spaces, dots, dashes or brackets allowed between them), which is how the app stores and shows
+them; a bare run of digits is left alone so amounts, ids and dates stay readable.
+"""
+
+from __future__ import annotations
+
+import re
+
+BULLET = "•"
+_PHONE = re.compile(r"(?<![\w+])(?:\+|%2[Bb])(\d(?:[ .()\-]{0,2}\d){6,16})(?!\d)")
+_EMAIL = re.compile(
+    r"(?<![\w.%+\-])([A-Za-z0-9][A-Za-z0-9._+\-]*)(@|%40)"
+    r"([A-Za-z0-9\-]+(?:\.[A-Za-z0-9\-]+)*\.[A-Za-z]{2,})(?![\w\-])"
+)
+
+
+def mask_phone(phone: str) -> str:
+    """A phone number with its middle digits hidden: "+14155550100" → "+1 415 ••• ••00".
+
+    North American numbers keep the area code; others keep the first two digits (most of a
+    country code). Text with fewer than 7 digits is returned unchanged.
+    """
+    digits = re.sub(r"\D", "", phone)
+    if len(digits) < 7:
+        return phone
+    if len(digits) == 11 and digits.startswith("1"):
+        return f"+1 {digits[1:4]} {BULLET * 3} {BULLET * 2}{digits[-2:]}"
+    hidden = BULLET * (len(digits) - 4)
+    return f"+{digits[:2]} {hidden}{digits[-2:]}"
+
+
+def mask_email(email: str) -> str:
+    """An email address with its local part hidden but the first letter: "a••@example.com".
+
+    Text that is not an address (no "@") is returned unchanged.
+    """
+    local, at, domain = email.partition("@")
+    if not at or not local:
+        return email
+    return f"{local[0]}{BULLET * 2}@{domain}"
+
+
+def mask_text(text: str) -> str:
+    """`text` with every phone number and email address in it masked."""
+    if not text:
+        return text
+    text = _EMAIL.sub(lambda m: mask_email(f"{m.group(1)}@{m.group(3)}"), text)
+    return _PHONE.sub(lambda m: mask_phone(m.group(1)), text)
+
+
+def contains_personal_data(text: str) -> bool:
+    """Whether `text` holds something `mask_text` would mask (for tests and checks)."""
+    return bool(text) and mask_text(text) != text

@@ -1,0 +1,95 @@
+"""View ▸ Mask personal data: hide phones and emails on screen, for screen sharing.
+
+The toggle is remembered in Settings ("mask_personal_data"). When on: the history table
+(cells, tooltips) and its details, the lookup form's phone and email fields (shown only while
+being edited), every status line (lookup result, phone check, send result), the status bar
+and the review dialogs show "+1 415 ••• ••00" and "a••@example.com" instead. Nothing stored
+changes: masking is display only.
+"""
+
+from __future__ import annotations
+
+from typing import Any
+
+from PySide6.QtCore import QObject, Qt, Signal
+from PySide6.QtGui import QAction, QKeySequence
+from PySide6.QtWidgets import QLabel, QLineEdit, QWidget
+
+from attentive_desktop.gui.theme import MASK_PROPERTY, RAW_TEXT_PROPERTY, set_status_text
+
+MASK_SETTING = "mask_personal_data"
+
+
+class PrivacyMask(QObject):
+    """The "Mask personal data" state of one window, its checkable action, and what it masks.
+
+    Signals: changed(bool masked).
+    """
+
+    changed = Signal(bool)
+
+    def __init__(self, window: Any, settings: Any) -> None:
+        super().__init__(window)
+        self._window = window
+        self._settings = settings
+        self.action = QAction("&Mask personal data", window)
+        self.action.setObjectName("maskPersonalDataAction")
+        self.action.setCheckable(True)
+        self.action.setShortcut(QKeySequence("Ctrl+Shift+M"))
+        self.action.setShortcutContext(Qt.ShortcutContext.WindowShortcut)
+        self.action.setToolTip("Hide phone numbers and email addresses, e.g. for screen sharing")
+        window.addAction(self.action)
+        self._masked = False
+        self.action.toggled.connect(self.set_masked)
+        if bool(settings.get(MASK_SETTING, False)):
+            self.action.setChecked(True)
+
+    @property
+    def masked(self) -> bool:
+        """Whether personal data is masked now."""
+        return self._masked
+
+    def mask(self, text: str) -> str:
+        """`text` as it may be shown now (masked when the toggle is on)."""
+        if not self._masked or not text:
+            return text
+        from attentive_desktop.core.masking import mask_text
+
+        return mask_text(text)
+
+    def set_masked(self, masked: bool) -> None:
+        """Turn masking on or off everywhere in the window, and remember the choice."""
+        masked = bool(masked)
+        if self.action.isChecked() != masked:
+            self.action.setChecked(masked)  # comes back here through toggled
+            return
+        changed = masked != self._masked
+        self._masked = masked
+        window = self._window
+        window.setProperty(MASK_PROPERTY, masked)
+        history = getattr(window, "history", None)
+        if history is not None:
+            history.model.set_masked(masked)
+            history.show_selected()
+        form = getattr(window, "form", None)
+        if form is not None:
+            mode = QLineEdit.EchoMode.PasswordEchoOnEdit if masked else QLineEdit.EchoMode.Normal
+            for edit in (form.phone_edit, form.email_edit):
+                edit.setEchoMode(mode)
+        refresh_status_labels(window)
+        bar = window.statusBar()
+        if bar.currentMessage():
+            bar.showMessage(self.mask(bar.currentMessage()), 15000)
+        if changed:
+            if self._settings.get(MASK_SETTING, False) != masked:
+                self._settings.set(MASK_SETTING, masked)
+            self.changed.emit(masked)
+
+
+def refresh_status_labels(root: QWidget) -> None:
+    """Re-render every status label under `root` (masked or not, as its window says)."""
+    for label in root.findChildren(QLabel):
+        raw = label.property(RAW_TEXT_PROPERTY)
+        if isinstance(raw, str) and raw:
+            kind = label.property("statusKind") or "info"
+            set_status_text(label, raw, str(kind))

@@ -1,0 +1,61 @@
+"""Masking phones and emails for screen sharing: exact forms, text scanning, idempotence."""
+
+from __future__ import annotations
+
+import pytest
+from hypothesis import given
+from hypothesis import strategies as st
+
+from attentive_desktop.core.masking import (
+    contains_personal_data,
+    mask_email,
+    mask_phone,
+    mask_text,
+)
+
+
+def test_phone_and_email_forms():
+    assert mask_phone("+14155550100") == "+1 415 ••• ••00"
+    assert mask_phone("+447700900123") == "+44 ••••••••23"
+    assert mask_phone("+7") == "+7"
+    assert mask_email("ada@example.com") == "a••@example.com"
+    assert mask_email("not an address") == "not an address"
+
+
+@pytest.mark.parametrize(
+    ("text", "hidden"),
+    [
+        ('{"user": {"phone": "+14155550100"}}', "5550100"),
+        ("/attributes/custom?phone=%2B14155550100", "5550100"),
+        ("/subscriptions?email=ada%40example.com", "ada"),
+        ('{"email": "grace.hopper+news@example.com"}', "grace"),
+        ("Found +1 (415) 555-0100: 3 attributes.", "555-0100"),
+        ("contact crm-team@northwind-outfitters.example", "crm-team"),
+    ],
+)
+def test_text_scanning_hides_the_identifying_part(text, hidden):
+    masked = mask_text(text)
+    assert hidden not in masked
+    assert "•" in masked
+    assert not contains_personal_data(masked)
+
+
+@pytest.mark.parametrize(
+    "text",
+    ["2021-04-23T16:04:33+00:00", "balance 50.89", "+7", "order 123456789", "VIP: TRUE", ""],
+)
+def test_ordinary_values_stay_readable(text):
+    assert mask_text(text) == text
+    assert not contains_personal_data(text)
+
+
+@given(st.text())
+def test_masking_is_idempotent(text):
+    once = mask_text(text)
+    assert mask_text(once) == once
+
+
+@given(st.from_regex(r"\+1[2-9]\d{9}", fullmatch=True))
+def test_every_north_american_number_keeps_only_area_code_and_last_two(phone):
+    masked = mask_text(f"phone {phone}.")
+    assert masked == f"phone +1 {phone[2:5]} ••• ••{phone[-2:]}."
