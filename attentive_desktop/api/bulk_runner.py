@@ -347,7 +347,10 @@ class BulkRunner(RunControls):
             attempts = self._local.attempts or exc.attempts
             message = str(exc)
             self._journal.mark(run_id, row.number, FAILED, attempts=attempts, message=message)
-            self._count(failed=True, transient=isinstance(exc, _TRANSIENT))
+            # A 429 that outlasted the retries says "slower", not "unreachable": the pacer has
+            # already slowed everyone down, so it neither counts towards stopping nor resets.
+            streak = None if isinstance(exc, RateLimited) else isinstance(exc, _TRANSIENT)
+            self._count(failed=True, transient=streak)
             self._report_row(RowOutcome(row.number, row.label, FAILED, attempts, message))
             if isinstance(exc, Unauthorized | AccessDenied):
                 self._halt(message)
@@ -359,14 +362,15 @@ class BulkRunner(RunControls):
         if self._learn is not None:
             self._learn(row.properties.items())
 
-    def _count(self, *, failed: bool, transient: bool) -> None:
+    def _count(self, *, failed: bool, transient: bool | None) -> None:
         with self._cond:
             self._completions.append(self._clock())
             if failed:
                 self._failed += 1
             else:
                 self._sent += 1
-            self._transient_in_a_row = self._transient_in_a_row + 1 if transient else 0
+            if transient is not None:
+                self._transient_in_a_row = self._transient_in_a_row + 1 if transient else 0
             too_many = self._transient_in_a_row >= _MAX_TRANSIENT_IN_A_ROW
         if too_many:
             self._halt(
@@ -385,4 +389,4 @@ class BulkRunner(RunControls):
             self.on_row(outcome)
 
 
-_TRANSIENT = (NetworkError, RequestTimeout, ServerError, RateLimited)
+_TRANSIENT = (NetworkError, RequestTimeout, ServerError)

@@ -58,6 +58,13 @@ def build_parser() -> argparse.ArgumentParser:
     )
     common.add_argument("--json", action="store_true", help="print the result as JSON")
     common.add_argument(
+        "--log-level",
+        metavar="LEVEL",
+        help="DEBUG, INFO (default), WARNING or ERROR (also ATTENTIVE_DESKTOP_LOG_LEVEL); the "
+        "log is <data folder>/logs/attentive-desktop.log, API keys redacted; DEBUG also "
+        "writes it to stderr",
+    )
+    common.add_argument(
         "--region",
         metavar="CC",
         help="country for phone numbers without +country code (default: the app's setting, US)",
@@ -147,13 +154,30 @@ def main(argv: Sequence[str] | None = None) -> int:
         parser.print_usage(sys.stderr)
         print(f"{APP_NAME}: error: --sandbox and --base-url exclude each other", file=sys.stderr)
         return EXIT_USAGE
-    if args.command == "bulk":
-        from attentive_desktop.cli.bulk_command import run_bulk
+    from attentive_desktop.session_log import SessionSecrets, log_level, start_logging
+    from attentive_desktop.store.paths import AppPaths
 
-        return run_bulk(args)
-    from attentive_desktop.cli.commands import run_get, run_set
+    try:
+        level = log_level(args.log_level)
+    except ValueError as exc:
+        parser.print_usage(sys.stderr)
+        print(f"{APP_NAME}: error: {exc}", file=sys.stderr)
+        return EXIT_USAGE
+    args.session_secrets = SessionSecrets()  # CliContext adds the key it resolves
+    logging_setup = start_logging(
+        AppPaths.from_environment(), level, args.session_secrets, console=level == "DEBUG"
+    )
+    try:
+        if args.command == "bulk":
+            from attentive_desktop.cli.bulk_command import run_bulk
 
-    return run_get(args) if args.command == "get" else run_set(args)
+            return run_bulk(args)
+        from attentive_desktop.cli.commands import run_get, run_set
+
+        return run_get(args) if args.command == "get" else run_set(args)
+    finally:
+        if logging_setup is not None:
+            logging_setup.close()
 
 
 __all__ = ["COMMANDS", "EXIT_FAILED", "EXIT_OK", "EXIT_USAGE", "build_parser", "main"]

@@ -59,6 +59,7 @@ class CliContext:
         self._settings: Any = None
         self._sandbox: SandboxServer | None = None
         self._target: Target | None = None
+        self._notice: Any = None
 
     def __enter__(self) -> CliContext:
         return self
@@ -73,16 +74,20 @@ class CliContext:
             self._sandbox.stop()
         if self._db is not None:
             self._db.close()
+        if self._notice is not None:
+            self._notice.discard()  # a temporary database goes once it is closed
 
     @property
     def db(self) -> Database:
         """The app database (created on first use)."""
         if self._db is None:
-            from attentive_desktop.store.database import Database
             from attentive_desktop.store.paths import AppPaths
+            from attentive_desktop.store.recovery import open_database_with_recovery
 
             paths = AppPaths.from_environment(self._environ).ensure()
-            self._db = Database(paths.database)
+            self._db, self._notice = open_database_with_recovery(paths)
+            if self._notice is not None:  # a damaged file was set aside: say so, carry on
+                print(f"warning: {self._notice.title}. {self._notice.message}", file=sys.stderr)
         return self._db
 
     @property
@@ -111,6 +116,9 @@ class CliContext:
         """Resolve base URL, account and key (starting the sandbox if asked). CliError if none."""
         if self._target is None:
             self._target = self._resolve()
+            seen = getattr(self.args, "session_secrets", None)
+            if seen is not None:  # the log redacts this key from now on
+                seen.add(self._target.api_key)
         return self._target
 
     def _resolve(self) -> Target:

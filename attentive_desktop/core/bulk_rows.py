@@ -196,7 +196,10 @@ class BulkCsvReader:
                 "",
                 "error",
                 "no-identifier",
-                f"This row has no identifier. Fill in at least one of: {names}.",
+                f"This row has no identifier. Fill in at least one of: {names}."
+                if names
+                else "This row has no identifier, because the file has no identifier column: "
+                "fix the header (row 1) first.",
             )
             return None, ""
         if not ok:
@@ -346,6 +349,18 @@ def check_file(
     except BulkFileError as exc:
         for problem in exc.problems:
             record(problem)
+    else:
+        if report.rows == 0 and report.layout is not None and not report.layout.fatal:
+            record(
+                Problem(
+                    0,
+                    "",
+                    "warning",
+                    "no-rows",
+                    "The file has a header but no customer rows below it, so there is nothing "
+                    "to send. Put one customer per row under the header.",
+                )
+            )
     return report
 
 

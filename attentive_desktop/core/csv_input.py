@@ -30,6 +30,7 @@ from pathlib import Path
 from typing import BinaryIO, Literal
 
 from attentive_desktop.core._text import shown
+from attentive_desktop.core.csv_bytes import split_lone_cr, wrong_encoding
 from attentive_desktop.core.validation import SchemaView, validate_properties
 
 SAMPLE_BYTES = 64 * 1024
@@ -238,6 +239,9 @@ class CsvSource:
         try:
             head = self._raw.read(SAMPLE_BYTES)
             self._raw.seek(0)
+            not_text = wrong_encoding(head)
+            if not_text is not None:  # UTF-16 or binary: one clear sentence, not garbled cells
+                raise BulkFileError([Problem(0, "", "error", "wrong-encoding", not_text)])
             sample = _sample_text(head)
             delimiter = detect_delimiter(sample)
             self._reader = csv.reader(self._lines(), delimiter=delimiter, strict=True)
@@ -321,14 +325,17 @@ class CsvSource:
 
     def _lines(self) -> Iterator[str]:
         assert self._raw is not None
-        for number, line in enumerate(self._raw, start=1):
-            if number == 1 and line.startswith(codecs.BOM_UTF8):
-                line = line[len(codecs.BOM_UTF8) :]
-            try:
-                yield line.decode("utf-8")
-            except UnicodeDecodeError as exc:
-                self._bad[number] = f"0x{line[exc.start]:02X}"
-                yield line.decode("utf-8", errors="replace")
+        number = 0  # lines as the csv reader counts them (its line_num)
+        for raw_number, raw in enumerate(self._raw, start=1):
+            if raw_number == 1 and raw.startswith(codecs.BOM_UTF8):
+                raw = raw[len(codecs.BOM_UTF8) :]
+            for line in split_lone_cr(raw):  # old Mac files end lines with a lone CR
+                number += 1
+                try:
+                    yield line.decode("utf-8")
+                except UnicodeDecodeError as exc:
+                    self._bad[number] = f"0x{line[exc.start]:02X}"
+                    yield line.decode("utf-8", errors="replace")
 
     def _bad_cells(self, cells: list[str]) -> dict[int, str]:
         """Cells of the record just read that held undecodable bytes (and forget older lines)."""
@@ -368,7 +375,7 @@ def bad_bytes_message(note: str) -> str:
 def _sample_text(head: bytes) -> str:
     if head.startswith(codecs.BOM_UTF8):
         head = head[len(codecs.BOM_UTF8) :]
-    text = head.decode("utf-8", errors="replace")
+    text = re.sub(r"\r(?!\n)", "\n", head.decode("utf-8", errors="replace"))
     if len(head) >= SAMPLE_BYTES and "\n" in text:
         text = text[: text.rindex("\n") + 1]  # only whole lines
     return text

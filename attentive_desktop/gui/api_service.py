@@ -9,6 +9,7 @@ appears in either.
 from __future__ import annotations
 
 import logging
+import threading
 import time
 from collections.abc import Callable, Iterable, Mapping
 from typing import TYPE_CHECKING, Any
@@ -91,6 +92,8 @@ class ApiService(QObject):
         cancelled(int job)
         busyChanged(bool): some job is queued or running / none is
         historyRecorded(object HistoryRecord): a request attempt was stored
+        storageFailed(str message): a request attempt could not be stored in the history
+            (disk full, read-only folder...); the call itself went on
         called(int job, object result): a `call` finished
     """
 
@@ -102,6 +105,7 @@ class ApiService(QObject):
     cancelled = Signal(int)
     busyChanged = Signal(bool)
     historyRecorded = Signal(object)
+    storageFailed = Signal(str)
     called = Signal(int, object)
 
     _recorded = Signal(object)  # emitted on the worker thread, re-emitted on the GUI thread
@@ -129,6 +133,8 @@ class ApiService(QObject):
         # Worker-thread state: touched only by jobs (and by shutdown once the thread ended).
         self._client: AttentiveClient | None = None
         self._secrets: tuple[str, ...] = ()
+        self._keys_seen: set[str] = set()  # every key given to this service (for log redaction)
+        self._keys_lock = threading.Lock()
         self._busy = False
         self._closed = False
 
@@ -224,6 +230,11 @@ class ApiService(QObject):
         """Cancel every queued and running call."""
         self._thread.worker.cancel_all()
 
+    def known_keys(self) -> tuple[str, ...]:
+        """Every API key this service was given this session (any thread; for log redaction)."""
+        with self._keys_lock:
+            return tuple(self._keys_seen)
+
     def is_busy(self) -> bool:
         """True while some call is queued or running."""
         return bool(self._jobs)
@@ -243,6 +254,8 @@ class ApiService(QObject):
         self, ends_in: str, job: Callable[[CancelToken], object], keys: Iterable[str] = ()
     ) -> int:
         secrets = tuple(keys)
+        with self._keys_lock:
+            self._keys_seen.update(k for k in secrets if k)
 
         def guarded(token: CancelToken) -> object:
             try:
@@ -264,6 +277,8 @@ class ApiService(QObject):
         return self._client
 
     def _recorder(self, account: str) -> OnExchange:
+        from attentive_desktop.store.errors import StoreWriteError
+
         history = self._history
 
         def on_exchange(exchange: Exchange) -> None:
@@ -271,6 +286,10 @@ class ApiService(QObject):
                 return
             try:
                 record = history.get(history.append(exchange, account=account))
+            except StoreWriteError as exc:  # disk full, read-only: say so, keep calling
+                log.warning("could not store a request in the history: %s", exc)
+                self.storageFailed.emit(str(exc))  # queued to the GUI thread
+                return
             except Exception:  # history is a record, not the call: never fail the call
                 log.exception("could not store a request in the history")
                 return

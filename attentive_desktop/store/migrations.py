@@ -195,5 +195,27 @@ def _v3_profile_tools(conn: sqlite3.Connection) -> None:
     )
 
 
-MIGRATIONS: Sequence[Migration] = (_v1_history_accounts_schema, _v2_bulk_journal, _v3_profile_tools)
+def _v4_drafts(conn: sqlite3.Connection) -> None:
+    """The editor's unsent draft (store/drafts.py), so a crash never loses an edit."""
+    # One row per slot ("editor"). Identifiers and rows are JSON; never an API key here.
+    conn.execute(
+        """
+        CREATE TABLE drafts (
+            slot        TEXT PRIMARY KEY NOT NULL,
+            account     TEXT NOT NULL DEFAULT '',
+            user_json   TEXT NOT NULL,
+            rows_json   TEXT NOT NULL,
+            state       TEXT NOT NULL,
+            updated_at  REAL NOT NULL
+        ) WITHOUT ROWID
+        """
+    )
+
+
+MIGRATIONS: Sequence[Migration] = (
+    _v1_history_accounts_schema,
+    _v2_bulk_journal,
+    _v3_profile_tools,
+    _v4_drafts,
+)
 SCHEMA_VERSION = len(MIGRATIONS)

@@ -12,7 +12,6 @@ import datetime
 import os
 import shutil
 import sqlite3
-import tempfile
 from collections.abc import Callable
 from dataclasses import dataclass, field
 from pathlib import Path
@@ -165,6 +164,8 @@ def _temporary(
     # mkdtemp makes the folder owner-only (0700); the database inside is 0600 as always.
     if temporary_root is not None:
         temporary_root.mkdir(parents=True, exist_ok=True)
+    import tempfile  # only on this rare path: start-up stays lean
+
     directory = Path(tempfile.mkdtemp(prefix=TEMPORARY_PREFIX, dir=temporary_root))
     database = open_database(directory / "attentive-desktop.sqlite3", verify=False)
     notice = RecoveryNotice(

@@ -6,7 +6,6 @@ import contextlib
 import copy
 import json
 import os
-import tempfile
 import threading
 from pathlib import Path
 from typing import Any
@@ -101,6 +100,8 @@ class Settings:
             self._write_file(data)
 
     def _write_file(self, data: str) -> None:
+        import tempfile  # here, not at the top: settings are read at start-up, written later
+
         ensure_private_dir(self.path.parent)
         fd, tmp = tempfile.mkstemp(prefix=self.path.name + ".", suffix=".tmp", dir=self.path.parent)
         try:

@@ -112,8 +112,9 @@ def test_set_with_read_only_key_exits_1_and_history_keeps_no_key(cli_json, sandb
     with Database(paths.database) as db:
         [record] = HistoryStore(db).page(0, 10)
         assert (record.method, record.status) == ("POST", 403)
-    for file in paths.data_dir.iterdir():
-        assert SANDBOX_READONLY_KEY.encode() not in file.read_bytes()
+    for file in paths.data_dir.rglob("*"):  # the database and the log folder
+        if file.is_file():
+            assert SANDBOX_READONLY_KEY.encode() not in file.read_bytes()
 
 
 def test_set_type_lock_violation_exits_1(cli, sandbox, monkeypatch):

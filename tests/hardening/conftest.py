@@ -1,0 +1,53 @@
+"""Hardening fixtures: the real window from the composition root, on the test's private home."""
+
+from __future__ import annotations
+
+import pytest
+
+from attentive_desktop.app import build_window
+from attentive_desktop.store.paths import AppPaths
+from attentive_desktop.store.secrets import SecretStore
+
+
+class FakeKeyring:
+    """A keychain in a dict, standing in for the OS keychain."""
+
+    def __init__(self) -> None:
+        self.keys: dict[tuple[str, str], str] = {}
+
+    def get_password(self, service: str, username: str) -> str | None:
+        return self.keys.get((service, username))
+
+    def set_password(self, service: str, username: str, password: str) -> None:
+        self.keys[(service, username)] = password
+
+    def delete_password(self, service: str, username: str) -> None:
+        self.keys.pop((service, username), None)
+
+
+@pytest.fixture
+def keyring() -> FakeKeyring:
+    return FakeKeyring()
+
+
+@pytest.fixture
+def open_window(qtbot, keyring):
+    """Builds, shows and starts the real window; everything is shut down after the test."""
+    sessions = []
+
+    def open_(**options):
+        options.setdefault("first_run_dialog", False)
+        session = build_window(
+            AppPaths.from_environment(), SecretStore(keyring_backend=keyring), **options
+        )
+        sessions.append(session)
+        qtbot.addWidget(session.window)
+        session.window.show()
+        qtbot.waitExposed(session.window)
+        qtbot.waitUntil(lambda: session.window.is_ready)
+        return session
+
+    yield open_
+    for session in sessions:
+        session.window.close()
+        session.shutdown()

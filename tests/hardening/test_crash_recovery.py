@@ -1,0 +1,190 @@
+"""Crashes and broken storage, seen from the window: nothing the user typed or queued is lost.
+
+- kill -9 while a single send is in flight: the next start offers the edit back, rows intact;
+- a bulk run left unfinished in the journal: the next start offers to resume it;
+- a damaged database: the window starts, says so, and carries on with a fresh one;
+- history that cannot be written: the window says so once, the API call still succeeds.
+"""
+
+from __future__ import annotations
+
+import os
+import select
+import signal
+import subprocess
+import sys
+from pathlib import Path
+
+from attentive_desktop.sandbox.server import running_sandbox
+from attentive_desktop.store.database import Database
+from attentive_desktop.store.drafts import SENDING, Draft, DraftStore
+from attentive_desktop.store.errors import write_error
+from attentive_desktop.store.journal import PENDING, SENT, Journal
+from attentive_desktop.store.paths import AppPaths
+
+from .draft_driver import PHONE, ROWS
+
+DRIVER = Path(__file__).with_name("draft_driver.py")
+ROOT = Path(__file__).resolve().parents[2]
+
+
+def _rows(window) -> list[tuple[str, str]]:
+    model = window.editor.model
+    return [(model.row(i).name, model.row(i).value) for i in range(model.rowCount())]
+
+
+def _wait_for_post(sandbox, timeout: float = 30.0) -> None:
+    """Block until the sandbox has received a POST (no sleeping: it signals each request)."""
+    while not any(r.method == "POST" for r in sandbox.requests):
+        assert sandbox.wait_for_requests(len(sandbox.requests) + 1, timeout), "no POST arrived"
+
+
+def test_kill_9_during_a_send_keeps_the_edit_for_the_next_start(qtbot, open_window) -> None:
+    with running_sandbox(latency=2.0) as sandbox:
+        env = {**os.environ, "QT_QPA_PLATFORM": "offscreen", "PYTHONPATH": str(ROOT)}
+        driver = subprocess.Popen(
+            [sys.executable, str(DRIVER), sandbox.base_url],
+            stdout=subprocess.PIPE,
+            stderr=subprocess.PIPE,
+            text=True,
+            env=env,
+            cwd=ROOT,
+        )
+        try:
+            ready, _, _ = select.select([driver.stdout], [], [], 60)
+            assert ready, "the driver never pressed Send"
+            assert driver.stdout.readline().strip() == "sending", driver.stderr.read()
+            _wait_for_post(sandbox)  # the request is in flight (2 s latency): kill now
+            driver.send_signal(signal.SIGKILL)
+        finally:
+            driver.kill()
+            driver.wait(30)
+            driver.stdout.close()
+            driver.stderr.close()
+        assert driver.returncode == -signal.SIGKILL
+        sandbox.set_latency(0)
+
+        session = open_window(sandbox_url=sandbox.base_url, sandbox_key=sandbox.api_key)
+        window = session.window
+        qtbot.waitUntil(lambda: "draftOffer" in window.safety.bars, timeout=10000)
+        bar = window.safety.bars["draftOffer"]
+        assert PHONE in bar.text() and "2 attributes" in bar.text()
+        assert _rows(window) == []  # offered, not forced on the user
+        bar.buttons["restoreDraftButton"].click()
+        assert _rows(window) == list(ROWS)
+        assert window.form.phone_edit.text() == PHONE
+        assert "was restored" in window.statusBar().currentMessage()
+        assert "no answer came back" in window.statusBar().currentMessage()  # state: sending
+        assert window.editor.send_button.isEnabled()  # ready to be sent again
+
+
+def test_a_sent_and_verified_edit_leaves_no_draft(qtbot, open_window) -> None:
+    with running_sandbox() as sandbox:
+        session = open_window(sandbox_url=sandbox.base_url, sandbox_key=sandbox.api_key)
+        window = session.window
+        store = DraftStore(session.database)
+        window.form.phone_edit.setText(PHONE)
+        window.editor.model.add_row("Draft check", "kept")
+        window.drafts.save_now()
+        qtbot.waitUntil(lambda: store.load() is not None)
+        assert store.load().rows == (("Draft check", "kept"),)
+        with qtbot.waitSignal(window.flow.sendVerified, timeout=10000):
+            window.flow.send()
+        qtbot.waitUntil(lambda: store.load() is None)
+        assert sandbox.user_attributes(phone=PHONE)["Draft check"] == "kept"
+
+
+def test_discarding_the_offer_forgets_the_draft(qtbot, open_window) -> None:
+    paths = AppPaths.from_environment().ensure()
+    with Database(paths.database) as db:
+        DraftStore(db).save(Draft("Acme", {"email": "ada@example.com"}, rows=(("VIP", "true"),)))
+    session = open_window()
+    window = session.window
+    qtbot.waitUntil(lambda: "draftOffer" in window.safety.bars)
+    assert "ada@example.com" in window.safety.bars["draftOffer"].text()
+    window.safety.bars["draftOffer"].buttons["discardDraftButton"].click()
+    store = DraftStore(session.database)
+    qtbot.waitUntil(lambda: store.load("previous") is None and store.load() is None)
+    assert "draftOffer" not in window.safety.bars
+
+
+def test_a_draft_in_the_sending_state_says_it_may_have_arrived() -> None:
+    from attentive_desktop.gui.drafts import restored_text
+
+    text = restored_text(Draft(identifiers={"phone": PHONE}, rows=(("a", "b"),), state=SENDING))
+    assert text.startswith(f"Your unsent edit for {PHONE} was restored.")
+    assert "look the user up" in text
+
+
+def test_an_unfinished_bulk_run_is_offered_for_resuming(qtbot, open_window, tmp_path) -> None:
+    csv_file = tmp_path / "vip.csv"
+    csv_file.write_text("phone,VIP\n+14155550100,true\n+14155550101,true\n+14155550102,true\n")
+    paths = AppPaths.from_environment().ensure()
+    with Database(paths.database) as db:
+        journal = Journal(db)
+        run = journal.create_run(
+            file_path=str(csv_file.resolve()), file_sha256="x", file_size=1, total_rows=3
+        )
+        journal.prepare_rows(run.id, [(2, "+14155550100", PENDING, ""), (3, "b", PENDING, "")])
+        journal.mark(run.id, 2, SENT, attempts=1)  # killed here: status stays "running"
+    session = open_window()
+    window = session.window
+    qtbot.waitUntil(lambda: "bulkResumeOffer" in window.safety.bars, timeout=10000)
+    bar = window.safety.bars["bulkResumeOffer"]
+    assert "vip.csv" in bar.text() and "2 of 3 rows are not sent yet" in bar.text()
+    assert window.safety.interrupted[0].id == run.id
+    bar.buttons["resumeBulkButton"].click()
+    dialog = window.bulk.dialog
+    assert dialog is not None and dialog.isVisible()
+    assert dialog.path == str(csv_file.resolve())
+
+
+def test_a_finished_bulk_run_is_not_offered(qtbot, open_window, tmp_path) -> None:
+    csv_file = tmp_path / "done.csv"
+    csv_file.write_text("phone,VIP\n+14155550100,true\n")
+    paths = AppPaths.from_environment().ensure()
+    with Database(paths.database) as db:
+        journal = Journal(db)
+        run = journal.create_run(
+            file_path=str(csv_file), file_sha256="x", file_size=1, total_rows=1
+        )
+        journal.prepare_rows(run.id, [(2, "+14155550100", SENT, "")])
+        journal.set_status(run.id, "completed")
+    session = open_window()
+    done = []
+    session.window.drafts.background(lambda: "checked", done.append)  # runs after the lookup
+    qtbot.waitUntil(lambda: done == ["checked"])
+    assert "bulkResumeOffer" not in session.window.safety.bars
+
+
+def test_a_damaged_database_is_set_aside_and_the_window_says_so(qtbot, open_window) -> None:
+    paths = AppPaths.from_environment().ensure()
+    paths.database.write_bytes(b"this is not a database" * 100)
+    session = open_window()
+    window = session.window
+    assert "recoveryNotice" in window.safety.bars
+    text = window.safety.bars["recoveryNotice"].text()
+    assert "damaged" in text and "moved aside" in text
+    assert list(paths.data_dir.glob("attentive-desktop.sqlite3.corrupt-*"))
+    session.database.connect().execute("SELECT count(*) FROM history").fetchone()
+
+
+def test_history_that_cannot_be_written_is_told_once_and_calls_still_work(
+    qtbot, open_window, monkeypatch
+) -> None:
+    from attentive_desktop.core.identifiers import LookupQuery
+    from attentive_desktop.store.history import HistoryStore
+
+    def full_disk(self, exchange, *, account=""):
+        raise write_error("disk-full", Path("/data"))
+
+    monkeypatch.setattr(HistoryStore, "append", full_disk)
+    with running_sandbox() as sandbox:
+        session = open_window(sandbox_url=sandbox.base_url, sandbox_key=sandbox.api_key)
+        window = session.window
+        for _ in range(2):
+            with qtbot.waitSignal(session.api.lookedUp, timeout=10000):
+                session.api.lookup(LookupQuery("phone", PHONE))
+        assert list(window.safety.bars) == ["storageNotice"]
+        assert "the disk is full" in window.safety.bars["storageNotice"].text()
+        assert "disk is full" in window.statusBar().currentMessage()
