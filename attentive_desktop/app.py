@@ -45,6 +45,12 @@ def build_parser() -> argparse.ArgumentParser:
         metavar="PHONE_OR_EMAIL",
         help="with --sandbox: look one user up through the window, print the result, exit",
     )
+    parser.add_argument(
+        "--log-level",
+        metavar="LEVEL",
+        help="DEBUG, INFO (default), WARNING or ERROR; also ATTENTIVE_DESKTOP_LOG_LEVEL. The log "
+        "is <data folder>/logs/attentive-desktop.log, with API keys redacted",
+    )
     parser.add_argument("--exit-when-shown", action="store_true", help=argparse.SUPPRESS)
     return parser
 
@@ -65,6 +71,12 @@ def main(argv: Sequence[str] | None = None) -> int:
         return 0
     if args.smoke_lookup and not args.sandbox:
         parser.error("--smoke-lookup needs --sandbox")
+    from attentive_desktop.session_log import log_level
+
+    try:
+        args.log_level = log_level(args.log_level)
+    except ValueError as exc:
+        parser.error(str(exc))
     if args.base_url:
         from attentive_desktop.api.errors import InsecureBaseUrl
         from attentive_desktop.api.urls import validate_base_url
@@ -91,9 +103,21 @@ class Session:
     book: Any
     schema: Any
     closers: list[Callable[[], None]] = field(default_factory=list)
+    pending: list[Callable[[], None]] = field(default_factory=list)
+    closed: bool = False
+
+    def complete(self) -> None:
+        """Build what waited for the first frame (bulk action, profile tools' actions and
+        panels, safety net). Runs once, before start-up reports ready; a no-op once shut down.
+        """
+        pending, self.pending = self.pending, []
+        if not self.closed:
+            for build in pending:
+                build()
 
     def shutdown(self) -> None:
         """Stop the worker threads and close the database (idempotent)."""
+        self.closed = True
         closers, self.closers = self.closers, []
         for close in closers:
             close()
@@ -113,6 +137,9 @@ def build_window(
 ) -> Session:
     """Build the window and everything behind it; nothing is shown yet.
 
+    Only what the first frame shows is built here; the menus' actions, the bulk action, the
+    profile tools' panels and actions and the safety net follow one event-loop tick after
+    the window first shows (``Session.complete``), right before MainWindow.start.
     Start-up finishes once the window shows (MainWindow.start, then ``started``): the account
     in use is activated then, or the Add account dialog opens on first run (unless
     ``first_run_dialog`` is False). ``secrets`` may be a factory so the keychain is asked only
@@ -129,12 +156,12 @@ def build_window(
     from attentive_desktop.gui.main_window import MainWindow
     from attentive_desktop.gui.property_model import PropertyTableModel
     from attentive_desktop.store.accounts import AccountStore
-    from attentive_desktop.store.database import Database
     from attentive_desktop.store.history import HistoryStore
+    from attentive_desktop.store.recovery import open_database_with_recovery
     from attentive_desktop.store.settings import Settings
 
     paths.ensure()
-    database = Database(paths.database)
+    database, notice = open_database_with_recovery(paths)  # a damaged file is set aside
     settings = Settings(paths.settings_file)
     history_store = HistoryStore(database)
     book = AccountBook(AccountStore(database), secrets, env_key=env_key, base_url=base_url)
@@ -174,15 +201,61 @@ def build_window(
         on_close=close,
     )
     session = Session(window, api, history_service, database, book, schema)
-    session.closers += [api.shutdown, history_service.shutdown, database.close]
+    session.closers += [api.shutdown, history_service.shutdown]
+    session.closers.append(database.close)
+    from attentive_desktop.gui.profile_tools import ProfileTools
+
+    window.profile_tools = ProfileTools(  # type: ignore[attr-defined]
+        window, api=api, history_service=history_service, database=database,
+        settings=settings, schema=schema, data_dir=paths.data_dir, secrets=lambda: book.secrets,
+        defer=True,
+    )  # fmt: skip
+
+    def complete() -> None:
+        # Menus' extra actions, the profile tools, the bulk action and the safety net: built
+        # one tick after the first frame (session.complete), before start() reports ready.
+        from attentive_desktop.gui.bulk_action import install_bulk_action
+        from attentive_desktop.gui.safety import install_safety
+
+        window.build_menus()
+        window.bulk = install_bulk_action(  # type: ignore[attr-defined]
+            window, database=database, history_store=history_store, schema=schema,
+            region=str(settings.get("default_region", "US") or "US"),
+        )  # fmt: skip
+        session.closers.insert(0, window.bulk.shutdown)
+        window.started.connect(window.bulk.prepare)  # builds the dialog hidden, when idle
+        window.profile_tools.complete()  # type: ignore[attr-defined]
+        install_safety(session, notice)  # drafts, recovery notice, interrupted bulk runs
+
+    session.pending.append(complete)
     if sandbox_url:
         window.attach_sandbox(sandbox_url, sandbox_key or "")
     else:
         window.refresh_accounts(activate=False)
-    window.shown.connect(
-        lambda: QTimer.singleShot(0, lambda: window.start(first_run_dialog=first_run_dialog))
-    )
+
+    def finish_start_up() -> None:
+        session.complete()
+        window.start(first_run_dialog=first_run_dialog)
+
+    window.shown.connect(lambda: QTimer.singleShot(0, finish_start_up))
     return session
+
+
+FIRST_FRAME_PURE_MODULES = (
+    "json",
+    "datetime",
+    "attentive_desktop.store.paths",
+    "attentive_desktop.store.database",
+    "attentive_desktop.store.accounts",
+    "attentive_desktop.store.history",
+    "attentive_desktop.store.settings",
+    "attentive_desktop.store.recovery",
+    "attentive_desktop.early_log",
+    "attentive_desktop.session_log",
+    "attentive_desktop.core.validation",
+    "attentive_desktop.gui.accounts",
+)
+"""Qt-free modules build_window needs before the first frame (imported ahead of PySide6)."""
 
 
 def run_gui(args: argparse.Namespace) -> int:
@@ -191,8 +264,35 @@ def run_gui(args: argparse.Namespace) -> int:
     With --sandbox the window shows first (banner included) and the embedded server starts
     right after, so the first frame does not wait for it.
     """
-    from attentive_desktop.gui.qt_app import make_application, set_app_icon
+    import gc
+    import importlib
+
+    # No cyclic garbage collection until the first frame is up: start-up allocates many
+    # long-lived objects (modules, classes, Qt enums) and collecting them finds nothing.
+    gc.disable()
+    # The Qt-free modules the first frame needs load before PySide6: once it is imported, its
+    # import hook (shibokensupport.feature) reads the source of every module imported after it.
+    for name in FIRST_FRAME_PURE_MODULES:
+        importlib.import_module(name)
+    from attentive_desktop.early_log import EarlyLogBuffer
+    from attentive_desktop.gui.qt_app import make_application, set_app_icon, settle_after_start_up
+    from attentive_desktop.session_log import SessionSecrets, start_logging
     from attentive_desktop.store.paths import AppPaths
+
+    paths = AppPaths.from_environment()
+    secrets_seen = SessionSecrets()
+    # The log file opens once the window is up; records made before wait in the buffer.
+    early_log = EarlyLogBuffer(args.log_level)
+    logging_setup: Any = None
+    log_opened = False
+
+    def open_log() -> None:
+        nonlocal logging_setup, log_opened
+        if not log_opened:
+            log_opened = True
+            early_log.detach()
+            logging_setup = start_logging(paths, args.log_level, secrets_seen)
+            early_log.replay()
 
     app = make_application()
     sandbox: Any = None
@@ -202,15 +302,20 @@ def run_gui(args: argparse.Namespace) -> int:
 
         return SecretStore()
 
-    session = build_window(
-        AppPaths.from_environment(),
-        secrets,
-        base_url=args.base_url,
-        sandbox_pending=args.sandbox,
-        env_key=os.environ.get("ATTENTIVE_API_KEY") or None,
-        first_run_dialog=not args.smoke_lookup,
-    )
+    try:
+        session = build_window(
+            paths,
+            secrets,
+            base_url=args.base_url,
+            sandbox_pending=args.sandbox,
+            env_key=os.environ.get("ATTENTIVE_API_KEY") or None,
+            first_run_dialog=not args.smoke_lookup,
+        )
+    except BaseException:
+        open_log()  # what was logged so far still reaches the file
+        raise
     window = session.window
+    secrets_seen.add_source(session.api.known_keys)
 
     def start_sandbox() -> None:
         nonlocal sandbox
@@ -220,7 +325,9 @@ def run_gui(args: argparse.Namespace) -> int:
         sandbox.start()
         window.attach_sandbox(sandbox.base_url, sandbox.api_key)
 
+    window.started.connect(open_log)
     window.started.connect(lambda: set_app_icon(app))
+    window.started.connect(settle_after_start_up)  # gc back on (frozen), GIL handover 1 ms
     if args.sandbox:
         window.started.connect(start_sandbox)
     watcher = None
@@ -238,8 +345,11 @@ def run_gui(args: argparse.Namespace) -> int:
         code = app.exec()
         window.close()
     finally:
+        open_log()  # closed before start-up finished: the early records still go to the file
         session.shutdown()
         if sandbox is not None:
             sandbox.stop()
+        if logging_setup is not None:
+            logging_setup.close()
     del watcher
     return smoke.exit_code if smoke is not None else code

@@ -2,8 +2,9 @@
 
 (a) During a 1,000-row bulk run in the Bulk dialog of the real window, against the sandbox
     (150/s, 20 ms latency) run in its own process as a real API would be, so its threads do
-    not compete with the window for the GIL. Opening the dialog, opening the file (preview),
-    the dry run and the run itself are measured separately.
+    not compete with the window for the GIL. The idle time after start-up (the account check,
+    the hidden Bulk dialog being built), opening the dialog, opening the file (preview), the
+    dry run and the run itself are measured separately.
 (b) During loading and filtering 100,000 history rows in the history pane: the rows are
     inserted into a temporary database first (not measured); then the window opens on it and
     the pane loads its first page and the count, scrolls through 50 pages, filters by two
@@ -109,6 +110,17 @@ def open_window(home: Path, sandbox: object) -> object:
     return session
 
 
+def finish_start_up(window: object, beat: Heartbeat) -> float:
+    """What app.run_gui does once start-up has finished (qt_app.settle_after_start_up), then
+    the idle time until the hidden Bulk dialog is built: the longest gap in it (a person could
+    already be typing)."""
+    from attentive_desktop.gui.qt_app import settle_after_start_up
+
+    wait_until(lambda: window.is_ready and window.account_name is not None)  # type: ignore[attr-defined]
+    settle_after_start_up()
+    return beat.measure(lambda: None, lambda: window.bulk.prepared)  # type: ignore[attr-defined]
+
+
 def bench_bulk(home: Path, sandbox: object, beat: Heartbeat) -> dict[str, float]:
     home.mkdir(parents=True, exist_ok=True)
     csv_path = home / "bulk.csv"
@@ -120,7 +132,7 @@ def bench_bulk(home: Path, sandbox: object, beat: Heartbeat) -> dict[str, float]
     results: dict[str, float] = {}
     try:
         window.show()
-        wait_until(lambda: window.is_ready and window.account_name is not None)
+        results["idle after start-up"] = finish_start_up(window, beat)
         dialog = None
 
         def open_dialog() -> None:
@@ -186,7 +198,8 @@ def bench_history(home: Path, sandbox: object, beat: Heartbeat) -> dict[str, flo
     results: dict[str, float] = {}
     try:
         window.show()  # the window's first show is start-up, not history loading
-        wait_until(lambda: window.is_ready and model.rowCount() > 0 and model.total > 0)
+        finish_start_up(window, beat)  # measured in (a)
+        wait_until(lambda: model.rowCount() > 0 and model.total > 0)
         results["first page + count"] = beat.measure(
             model.refresh, lambda: model.rowCount() > 0 and model.total > 0
         )

@@ -2,8 +2,10 @@
 
 from __future__ import annotations
 
+import functools
 import json
 import random
+import ssl
 import threading
 import time
 from collections.abc import Callable, Mapping
@@ -109,6 +111,17 @@ def _user_from_mapping(user: Mapping) -> UserRef:
     )
 
 
+@functools.lru_cache(maxsize=2)
+def shared_tls_context(*, trust_env: bool) -> ssl.SSLContext:
+    """The certificate-verifying TLS context every client of this process shares (what
+    httpx.Client builds by default: certifi's CA bundle, or SSL_CERT_FILE / SSL_CERT_DIR when
+    ``trust_env``, read once). Building one loads the CA bundle: ~20 ms of C code holding the
+    GIL, which stalled the window each time a client was made (a bulk run's start, a key
+    check); shared, only the first client pays it. Contexts are safe to share between threads.
+    """
+    return httpx.create_ssl_context(trust_env=trust_env)
+
+
 class AttentiveClient:
     """Talks to Attentive's API with one key; safe to use from several threads at once.
 
@@ -146,6 +159,7 @@ class AttentiveClient:
         if http is None:
             loopback = is_loopback_host(urlsplit(self.base_url).hostname or "")
             http = httpx.Client(
+                verify=shared_tls_context(trust_env=not loopback),
                 timeout=httpx.Timeout(timeout, connect=min(timeout, 10.0)),
                 limits=httpx.Limits(
                     max_connections=MAX_CONNECTIONS, max_keepalive_connections=MAX_CONNECTIONS

@@ -46,6 +46,7 @@ SHORTCUTS = [
     ("Focus the history filter", "Ctrl+F"),
     ("Show or hide history", "Ctrl+H"),
 ]
+MENU_TITLES = ("&Account", "&Actions", "&Edit", "&View", "&Help")
 SANDBOX_ACCOUNT = "Sandbox"
 SESSION_ONLY_NOTICE = (
     "No system keychain is available: API keys are kept for this session only and must be "
@@ -126,7 +127,9 @@ class MainWindow(QMainWindow):
         self.setCentralWidget(central)
 
         self._build_toolbar()
-        self._build_menus()
+        # The menu titles show in the first frame; their actions come one tick later.
+        self._menus = {title: self.menuBar().addMenu(title) for title in MENU_TITLES}
+        self._menus_built = False
         self.statusBar().setObjectName("statusBar")
         self.form.lookupRequested.connect(self.flow.lookup)
         self.editor.sendRequested.connect(self.flow.send)
@@ -170,13 +173,17 @@ class MainWindow(QMainWindow):
         self.addAction(action)
         return action
 
-    def _build_menus(self) -> None:
-        menu = self.menuBar()
-        account = menu.addMenu("&Account")
+    def build_menus(self) -> None:
+        """Fill the menu bar and its shortcuts (once). app.build_window runs this one
+        event-loop tick after the first frame, before start() reports ready."""
+        if self._menus_built:
+            return
+        self._menus_built = True
+        account = self._menus["&Account"]
         account.addAction(self.add_account_action)
         account.addSeparator()
         account.addAction(self._action("&Quit", "quitAction", "Ctrl+Q", self.close))
-        actions = menu.addMenu("&Actions")
+        actions = self._menus["&Actions"]
         self.lookup_action = self._action("&Look up", "lookupAction", "Ctrl+L", self.flow.lookup)
         self.send_action = self._action("&Send", "sendAction", "Ctrl+Return", self.flow.send)
         self.cancel_action = self._action("&Cancel request", "cancelAction", "Esc", self.cancel)
@@ -186,7 +193,7 @@ class MainWindow(QMainWindow):
         for action in (self.lookup_action, self.send_action, self.cancel_action):
             actions.addAction(action)
         actions.addAction(self.request_action)
-        edit = menu.addMenu("&Edit")
+        edit = self._menus["&Edit"]
         self.new_row_action = self._action(
             "&New attribute row", "newRowAction", "Ctrl+N", self.editor.add_row
         )
@@ -201,7 +208,7 @@ class MainWindow(QMainWindow):
         )
         for action in (self.new_row_action, self.remove_row_action, self.paste_rows_action):
             edit.addAction(action)
-        view = menu.addMenu("&View")
+        view = self._menus["&View"]
         toggle = self.history.toggleViewAction()
         toggle.setShortcut(QKeySequence("Ctrl+H"))
         toggle.setObjectName("toggleHistoryAction")
@@ -210,7 +217,7 @@ class MainWindow(QMainWindow):
             "&Filter history", "filterHistoryAction", "Ctrl+F", self.history.focus_filter
         )
         view.addAction(self.filter_action)
-        help_menu = menu.addMenu("&Help")
+        help_menu = self._menus["&Help"]
         help_menu.addAction(
             self._action("&Keyboard shortcuts", "shortcutsAction", None, self.show_shortcuts)
         )

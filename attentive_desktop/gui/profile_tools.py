@@ -3,7 +3,9 @@
 Diff before send, verification after it, revisions and Revert, the catalog editor, history
 tools (search, filters, replay, copy as curl, export, retention), "Mask personal data", the
 Identity action, the subscriptions panel, Preferences and About. Dialogs are imported when
-their action first runs, so none of this weighs on start-up.
+their action first runs, so none of this weighs on start-up. Built in two steps: the form's
+"Link identifiers" button and its scroll area before the first frame, everything else
+(`complete()`, with its modules) one event-loop tick after it.
 """
 
 from __future__ import annotations
@@ -11,17 +13,14 @@ from __future__ import annotations
 import threading
 from collections.abc import Callable
 from pathlib import Path
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 from PySide6.QtCore import QObject, Qt
-from PySide6.QtGui import QAction, QKeySequence
-from PySide6.QtWidgets import QFrame, QMenu, QPushButton, QScrollArea
+from PySide6.QtWidgets import QFrame, QPushButton, QScrollArea
 
-from attentive_desktop.gui.history_actions import HistoryActions
-from attentive_desktop.gui.identity import IdentityLinker
-from attentive_desktop.gui.privacy import PrivacyMask
-from attentive_desktop.gui.subscriptions_panel import SubscriptionsPanel
-from attentive_desktop.gui.tasks import Tasks
+if TYPE_CHECKING:
+    from PySide6.QtGui import QAction
+    from PySide6.QtWidgets import QMenu
 
 CUSTOMER_WIDTH = 340
 
@@ -47,20 +46,49 @@ class ProfileTools(QObject):
         schema: Any,
         data_dir: Path,
         secrets: Callable[[], Any],
+        defer: bool = False,
     ) -> None:
         super().__init__(window)
         self.window = window
         self.settings = settings
         self.schema = schema
+        self._api = api
+        self._history_service = history_service
         self._database = database
         self._data_dir = data_dir
         self._secrets = secrets
         self._revisions: Any = None
         self._revisions_lock = threading.Lock()
         self._revert: Any = None
+        self._completed = False
         self.dialog: Any = None
-        self.tasks = Tasks(api, history_service, self)
-        self.privacy = PrivacyMask(window, settings)
+        self._build_form_parts()
+        if not defer:
+            self.complete()
+
+    @property
+    def completed(self) -> bool:
+        """True once `complete()` ran (every action and panel exists)."""
+        return self._completed
+
+    def complete(self) -> None:
+        """Build the tools, the subscriptions panel and the menu actions (once).
+
+        With ``defer`` app.build_window calls this one event-loop tick after the first frame,
+        before MainWindow.start, so all of it exists once the window reports ready.
+        """
+        if self._completed:
+            return
+        self._completed = True
+        from attentive_desktop.gui.history_actions import HistoryActions
+        from attentive_desktop.gui.identity import IdentityLinker
+        from attentive_desktop.gui.privacy import PrivacyMask
+        from attentive_desktop.gui.subscriptions_panel import SubscriptionsPanel
+        from attentive_desktop.gui.tasks import Tasks
+
+        window = self.window
+        self.tasks = Tasks(self._api, self._history_service, self)
+        self.privacy = PrivacyMask(window, self.settings)
         self.identity = IdentityLinker(self.tasks, window.form, self.privacy.mask, self)
         self.identity.message.connect(window.show_message)
         self.history_actions = HistoryActions(
@@ -72,14 +100,20 @@ class ProfileTools(QObject):
             self,
         )
         self.history_actions.message.connect(window.show_message)
-        self._build_form_parts()
+        form = window.form
+        layout = form.layout()
+        self.subscriptions = SubscriptionsPanel(self.tasks, form)  # hidden until a lookup
+        layout.insertWidget(layout.count() - 1, self.subscriptions)
         flow = window.flow
-        flow.schema = schema
+        flow.schema = self.schema
         flow.reviewer = self.review
         flow.recorder = self.recorder
         flow.userLookedUp.connect(self.subscriptions.looked_up)
         window.accountChanged.connect(self.subscriptions.account_changed)
-        window.started.connect(self.apply_retention)
+        if getattr(window, "is_ready", False):
+            self.apply_retention()
+        else:
+            window.started.connect(self.apply_retention)
         self._build_menus()
 
     # building ---------------------------------------------------------------------------------
@@ -92,10 +126,8 @@ class ProfileTools(QObject):
         self.link_button.setToolTip(
             "Link the clientUserId or custom identifiers to this phone or email (Identity API)"
         )
-        self.link_button.clicked.connect(self.identity.link)
+        self.link_button.clicked.connect(lambda _checked=False: self.link())
         layout.insertWidget(layout.indexOf(form.lookup_button), self.link_button)
-        self.subscriptions = SubscriptionsPanel(self.tasks, form)
-        layout.insertWidget(layout.count() - 1, self.subscriptions)
         # The customer column grew (link button, subscriptions): let it scroll rather than
         # force a taller window.
         splitter = getattr(self.window, "splitter", None)
@@ -124,6 +156,8 @@ class ProfileTools(QObject):
             splitter.setSizes([CUSTOMER_WIDTH, max(total - CUSTOMER_WIDTH, 0)])
 
     def _action(self, text: str, name: str, shortcut: str | None, slot: Callable) -> QAction:
+        from PySide6.QtGui import QAction, QKeySequence
+
         action = QAction(text, self.window)
         action.setObjectName(name)
         if shortcut:

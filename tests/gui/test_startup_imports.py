@@ -19,6 +19,22 @@ LATER = (
     "attentive_desktop.core.identifiers",
     "attentive_desktop.gui.dialogs",
     "attentive_desktop.sandbox",
+    # The log file opens once the window is ready (app.run_gui, early_log.EarlyLogBuffer):
+    "attentive_desktop.logs",
+    "logging.handlers",
+    # Built one event-loop tick after the first frame (app.build_window, Session.complete):
+    "attentive_desktop.gui.bulk_action",
+    "attentive_desktop.gui.safety",
+    "attentive_desktop.gui.drafts",
+    "attentive_desktop.gui.history_actions",
+    "attentive_desktop.gui.identity",
+    "attentive_desktop.gui.privacy",
+    "attentive_desktop.gui.subscriptions_panel",
+    "attentive_desktop.gui.tasks",
+    # The Bulk dialog, built hidden once start-up has finished (BulkAction.prepare):
+    "attentive_desktop.gui.bulk_dialog",
+    "attentive_desktop.gui.bulk_models",
+    "attentive_desktop.gui.bulk_session",
 )
 
 SNAPSHOT_AT_FIRST_FRAME = r"""
@@ -33,6 +49,8 @@ original = check.on_first_expose
 def on_first_expose(window, callback):
     def first_frame():
         print("loaded:", " ".join(sorted(sys.modules)), flush=True)
+        menus = [a.text() for a in window.menuBar().actions()]
+        print("menus:", "|".join(menus), flush=True)
         callback()
 
     return original(window, first_frame)
@@ -43,7 +61,7 @@ sys.exit(main(["--sandbox", "--exit-when-shown"]))
 """
 
 
-def _modules_at_first_frame() -> set[str]:
+def _first_frame_output() -> str:
     result = subprocess.run(
         [sys.executable, "-c", SNAPSHOT_AT_FIRST_FRAME],
         capture_output=True,
@@ -52,10 +70,18 @@ def _modules_at_first_frame() -> set[str]:
         check=False,
     )
     assert result.returncode == 0, result.stderr
-    lines = [line for line in result.stdout.splitlines() if line.startswith("loaded: ")]
-    assert len(lines) == 1, result.stdout
     assert "window ready" in result.stdout  # start-up still finishes after the first frame
-    return set(lines[0].removeprefix("loaded: ").split())
+    return result.stdout
+
+
+def _line(output: str, prefix: str) -> str:
+    lines = [line for line in output.splitlines() if line.startswith(prefix)]
+    assert len(lines) == 1, output
+    return lines[0].removeprefix(prefix)
+
+
+def _modules_at_first_frame() -> set[str]:
+    return set(_line(_first_frame_output(), "loaded: ").split())
 
 
 def test_first_frame_defers_heavy_modules() -> None:
@@ -79,3 +105,16 @@ def test_first_frame_pure_modules_load_without_qt() -> None:
         [sys.executable, "-c", code], capture_output=True, text=True, timeout=60, check=True
     )
     assert result.stdout.strip() == "[]"
+
+
+def test_first_frame_shows_the_whole_menu_bar() -> None:
+    """The menu titles are in the first frame; only their actions come a tick later."""
+    output = _first_frame_output()
+    assert _line(output, "menus: ").split("|") == [
+        "&Account",
+        "&Actions",
+        "&Edit",
+        "&View",
+        "&Help",
+    ]
+    assert "attentive_desktop.gui.main_window" in _line(output, "loaded: ").split()
