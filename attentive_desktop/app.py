@@ -26,6 +26,8 @@ def build_parser() -> argparse.ArgumentParser:
     parser = argparse.ArgumentParser(
         prog=APP_NAME,
         description="Fix and enrich Attentive customer profiles through the Custom Attributes API.",
+        epilog="Without a window: attentive-desktop get|set|bulk ... (see attentive-desktop "
+        "get --help, set --help, bulk --help).",
     )
     parser.add_argument("--version", action="store_true", help="print the version and exit")
     parser.add_argument(

@@ -96,3 +96,12 @@ def test_an_insecure_base_url_is_refused_plainly():
     result = run("--base-url", "http://api.example.com/v1", "--self-test")
     assert result.returncode == 2
     assert "https://" in result.stderr
+
+
+def test_help_points_to_the_commands_that_run_without_a_window(capsys):
+    from attentive_desktop.app import main
+
+    with pytest.raises(SystemExit) as exited:
+        main(["--help"])
+    assert exited.value.code == 0
+    assert "get|set|bulk" in capsys.readouterr().out
