@@ -117,6 +117,8 @@ class BulkAction(QObject):
 
         assert self.session is not None
         self.dialog = BulkDialog(self.session, self.target, self._window)
+        # View ▸ Mask personal data (gui/privacy.py updates the dialog when it changes).
+        self.dialog.set_masked(bool(self._window.property("maskPersonalData")))
         refresh = self.dialog.refresh_target
         self._window.accountChanged.connect(lambda _name: refresh())
         # After GET /me the window records the company name: show it here too.

@@ -14,7 +14,7 @@ from PySide6.QtCore import Qt
 from PySide6.QtGui import QCloseEvent, QDragEnterEvent, QDropEvent
 from PySide6.QtWidgets import QDialog, QFileDialog, QWidget
 
-from attentive_desktop.gui.bulk_layout import build_layout
+from attentive_desktop.gui.bulk_layout import build_layout, set_masked
 from attentive_desktop.gui.bulk_models import (
     STATE_LABELS,
     PreviewModel,
@@ -108,6 +108,10 @@ class BulkDialog(QDialog):
         self.target_label.setText(text)
         self.target_label.setAccessibleName(text)
         self._update_buttons()
+
+    def set_masked(self, masked: bool) -> None:
+        """Mask (or show again) phones and emails in the tables and texts (View ▸ Mask …)."""
+        set_masked(self, masked)
 
     # --- file ----------------------------------------------------------------------------
     def choose_file(self) -> QFileDialog:

@@ -24,6 +24,7 @@ from PySide6.QtWidgets import (
 )
 
 from attentive_desktop.gui.bulk_models import STATE_LABELS
+from attentive_desktop.gui.masked_label import MaskedLabel
 
 FILTERS = [("All rows", None), *((label, state) for state, label in STATE_LABELS.items())]
 
@@ -52,8 +53,10 @@ def _table(parent: QWidget, name: str, accessible: str, model: Any) -> QTableVie
 
 
 def build_layout(d: Any) -> None:
-    """Create the dialog's widgets as attributes of ``d`` (a BulkDialog) and lay them out."""
-    d.target_label = QLabel(d)
+    """Create the dialog's widgets as attributes of ``d`` (a BulkDialog) and lay them out.
+
+    The labels that can quote a phone or an email are MaskedLabels (see ``set_masked``)."""
+    d.target_label = MaskedLabel("", d)
     d.target_label.setObjectName("bulkTarget")
     d.target_label.setStyleSheet("QLabel#bulkTarget { font-weight: bold; padding: 2px 0; }")
 
@@ -65,7 +68,7 @@ def build_layout(d: Any) -> None:
     d.path_edit.setPlaceholderText("Choose a CSV file, or drop one on this window")
     file_label.setBuddy(d.path_edit)
     d.choose_button = _button(d, "&Choose file…", "bulkChooseButton", "Choose file")
-    d.file_label = QLabel(
+    d.file_label = MaskedLabel(
         "Header row first: phone, email, clientUserId or custom:<name> identify the customer; "
         "every other column is a property. An empty cell is not sent.",
         d,
@@ -76,7 +79,7 @@ def build_layout(d: Any) -> None:
     d.resume_bar = QFrame(d)
     d.resume_bar.setObjectName("bulkResumeBar")
     d.resume_bar.setFrameShape(QFrame.Shape.StyledPanel)
-    d.resume_label = QLabel(d.resume_bar)
+    d.resume_label = MaskedLabel("", d.resume_bar)
     d.resume_label.setObjectName("bulkResumeText")
     d.resume_label.setWordWrap(True)
     d.resume_run_button = _button(
@@ -99,7 +102,7 @@ def build_layout(d: Any) -> None:
     d.tabs.addTab(d.preview_tab, "Preview")
 
     d.check_tab = QWidget(d.tabs)
-    d.check_label = QLabel("Run a dry run to check every row without sending anything.", d)
+    d.check_label = MaskedLabel("Run a dry run to check every row without sending anything.", d)
     d.check_label.setObjectName("bulkCheckSummary")
     d.check_label.setWordWrap(True)
     d.problems_table = _table(d.check_tab, "bulkProblemsTable", "Problems", d.problems_model)
@@ -118,7 +121,7 @@ def build_layout(d: Any) -> None:
     for label, state in FILTERS:
         d.state_combo.addItem(label, state)
     show_label.setBuddy(d.state_combo)
-    d.counts_label = QLabel("0 rows", d.results_tab)
+    d.counts_label = MaskedLabel("0 rows", d.results_tab)
     d.counts_label.setObjectName("bulkCounts")
     d.results_table = _table(d.results_tab, "bulkResultsTable", "Results", d.results_proxy)
     d.results_table.setSortingEnabled(True)
@@ -142,7 +145,7 @@ def build_layout(d: Any) -> None:
     d.progress_bar.setAccessibleName("Run progress")
     d.progress_bar.setRange(0, 1)
     d.progress_bar.setValue(0)
-    d.progress_label = QLabel("", d)
+    d.progress_label = MaskedLabel("", d)
     d.progress_label.setObjectName("bulkProgressText")
     d.progress_label.setWordWrap(True)
 
@@ -196,3 +199,11 @@ def build_layout(d: Any) -> None:
     ]  # fmt: skip
     for first, second in itertools.pairwise(order):
         d.setTabOrder(first, second)
+
+
+def set_masked(d: Any, masked: bool) -> None:
+    """Mask (or show again) phones and emails in ``d``'s tables and texts (screen sharing)."""
+    for model in (d.preview_model, d.problems_model, d.results_model):
+        model.set_masked(masked)
+    for label in d.findChildren(MaskedLabel):
+        label.set_masked(masked)

@@ -3,6 +3,9 @@
 No widgets here, and no disk or network: the data arrive from BulkSession's worker jobs. The
 results model takes row outcomes one by one but shows them in batches (one insert per
 ``FLUSH_MS``), so a run of 10,000+ rows never makes the view relayout once per row.
+
+Each model masks phones and emails in what it shows (display, tooltip and accessible text)
+while ``set_masked(True)`` is in effect (View ▸ Mask personal data); sorting uses raw values.
 """
 
 from __future__ import annotations
@@ -33,6 +36,9 @@ SortRole = Qt.ItemDataRole.UserRole + 1
 StateRole = Qt.ItemDataRole.UserRole + 2
 """A result row's state ("sent", "failed", …), any column."""
 
+_ROLE = Qt.ItemDataRole
+_MASKED_ROLES = (_DISPLAY, _ROLE.ToolTipRole, _ROLE.AccessibleTextRole)
+
 STATE_LABELS = {
     "pending": "Pending",
     "sent": "Sent",
@@ -42,7 +48,40 @@ STATE_LABELS = {
 }
 
 
-class PreviewModel(QAbstractTableModel):
+class _Masking:
+    """Mixin of the models below: the mask state and the live refresh when it changes."""
+
+    _masked = False
+
+    @property
+    def masked(self) -> bool:
+        """Whether phones and emails are masked in what the model shows."""
+        return self._masked
+
+    def set_masked(self, masked: bool) -> None:
+        """Mask (or show again) phones and emails in every cell, tooltip and header."""
+        model: Any = self
+        if bool(masked) == self._masked:
+            return
+        self._masked = bool(masked)
+        rows, columns = model.rowCount(), model.columnCount()
+        if rows and columns:
+            model.dataChanged.emit(model.index(0, 0), model.index(rows - 1, columns - 1))
+        if columns:
+            model.headerDataChanged.emit(Qt.Orientation.Horizontal, 0, columns - 1)
+        if rows:
+            model.headerDataChanged.emit(Qt.Orientation.Vertical, 0, rows - 1)
+
+    def _shown(self, value: Any, role: int, identifier: bool = False) -> Any:
+        """``value`` as it may be shown in ``role`` (``identifier``: one phone/email as typed)."""
+        if not self._masked or role not in _MASKED_ROLES or not isinstance(value, str):
+            return value
+        from attentive_desktop.core.masking import mask_identifier, mask_text
+
+        return mask_identifier(value) if identifier else mask_text(value)
+
+
+class PreviewModel(_Masking, QAbstractTableModel):
     """The first rows of the chosen file, as written; the header names each column's part.
 
     The horizontal header shows the column name over "identifier · phone" or the inferred
@@ -85,24 +124,33 @@ class PreviewModel(QAbstractTableModel):
         col = self._columns[section]
         if role == _DISPLAY:
             what = f"identifier · {col.detail}" if col.role == "identifier" else col.detail
-            return f"{col.header}\n{what}"
+            return self._shown(f"{col.header}\n{what}", role)
         if role in (Qt.ItemDataRole.ToolTipRole, Qt.ItemDataRole.AccessibleTextRole):
             if col.role == "identifier":
-                return f"Column '{col.header}' identifies the customer ({col.detail})."
-            return f"Property '{col.header}', values look like {col.detail}."
+                text = f"Column '{col.header}' identifies the customer ({col.detail})."
+            else:
+                text = f"Property '{col.header}', values look like {col.detail}."
+            return self._shown(text, role)
         return None
 
     def data(self, index: _Index, role: int = _DISPLAY) -> Any:
         if not index.isValid() or role not in (_DISPLAY, Qt.ItemDataRole.ToolTipRole):
             return None
         cells = self._rows[index.row()][1]
-        return cells[index.column()] if index.column() < len(cells) else ""
+        if index.column() >= len(cells):
+            return ""
+        col = self._columns[index.column()] if index.column() < len(self._columns) else None
+        identifier = col is not None and col.role == "identifier" and col.detail in _PERSONAL
+        return self._shown(cells[index.column()], role, identifier)
 
+
+_PERSONAL = ("phone", "email")
+"""Identifier kinds whose cells are masked whole, as typed (valid or not)."""
 
 PROBLEM_HEADERS = ("Row", "Column", "Severity", "Code", "Problem")
 
 
-class ProblemsModel(QAbstractTableModel):
+class ProblemsModel(_Masking, QAbstractTableModel):
     """Every problem the dry run found: row, column, severity, code and what to do."""
 
     def __init__(self, parent: QObject | None = None) -> None:
@@ -134,13 +182,13 @@ class ProblemsModel(QAbstractTableModel):
         if not index.isValid():
             return None
         p, column = self._problems[index.row()], index.column()
+        cells = ("file" if p.row == 0 else str(p.row), p.column, p.severity, p.code, p.message)
         if role == _DISPLAY:
-            row = "file" if p.row == 0 else str(p.row)
-            return (row, p.column, p.severity, p.code, p.message)[column]
+            return self._shown(cells[column], role)
         if role == SortRole:
-            return p.row if column == 0 else self.data(index, _DISPLAY)
+            return p.row if column == 0 else cells[column]
         if role == Qt.ItemDataRole.ToolTipRole and column == 4:
-            return p.message
+            return self._shown(p.message, role)
         if role == Qt.ItemDataRole.ForegroundRole and column == 2:
             colour = {"error": _ERROR_COLOUR, "warning": _WARNING_COLOUR}.get(p.severity)
             return QBrush(QColor(colour)) if colour else None
@@ -163,7 +211,7 @@ def describe_check(report: Any) -> str:
 RESULT_HEADERS = ("Row", "Identifier", "Status", "Attempts", "Message")
 
 
-class ResultsModel(QAbstractTableModel):
+class ResultsModel(_Masking, QAbstractTableModel):
     """The rows of the run so far, one per CSV row, updated as their outcomes come in.
 
     ``add_outcome`` only queues (call it as often as rows finish); a timer applies the queue
@@ -271,13 +319,15 @@ class ResultsModel(QAbstractTableModel):
         if role == _DISPLAY:
             if column == 2:
                 return STATE_LABELS.get(entry[2], entry[2])
-            return str(entry[column]) if column in (0, 3) else entry[column]
+            if column in (0, 3):
+                return str(entry[column])
+            return self._shown(entry[column], role, identifier=column == 1)
         if role == SortRole:
             return entry[column]
         if role == StateRole:
             return entry[2]
         if role == Qt.ItemDataRole.ToolTipRole and column == 4 and entry[4]:
-            return entry[4]
+            return self._shown(entry[4], role)
         if role == Qt.ItemDataRole.ForegroundRole and column == 2:
             return QBrush(QColor(_ERROR_COLOUR)) if entry[2] in _BAD else None
         if role == Qt.ItemDataRole.TextAlignmentRole and column in (0, 3):

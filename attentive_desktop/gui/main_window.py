@@ -354,6 +354,7 @@ class MainWindow(QMainWindow):
     def show_message(self, text: str, kind: str = "info") -> None:
         """A plain sentence in the status bar (errors stay until the next message); phones
         and emails are masked while View ▸ Mask personal data is on."""
+        self.statusBar().setProperty("rawStatusText", text)  # privacy.py re-renders it
         if self.property("maskPersonalData"):
             from attentive_desktop.core.masking import mask_text
 

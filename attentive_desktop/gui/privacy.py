@@ -2,9 +2,11 @@
 
 The toggle is remembered in Settings ("mask_personal_data"). When on: the history table
 (cells, tooltips) and its details, the lookup form's phone and email fields (shown only while
-being edited), every status line (lookup result, phone check, send result), the status bar
-and the review dialogs show "+1 415 ••• ••00" and "a••@example.com" instead. Nothing stored
-changes: masking is display only.
+being edited), the property editor's cells (edited values show unmasked while editing), the
+Bulk dialog (preview, dry-run problems, results, summaries), every status line (lookup
+result, phone check, send result), the status bar and the review dialogs show
+"+1 415 ••• ••00" and "a••@example.com" instead. Turning it off shows the texts as given.
+Nothing stored changes: masking is display only.
 """
 
 from __future__ import annotations
@@ -76,14 +78,37 @@ class PrivacyMask(QObject):
             mode = QLineEdit.EchoMode.PasswordEchoOnEdit if masked else QLineEdit.EchoMode.Normal
             for edit in (form.phone_edit, form.email_edit):
                 edit.setEchoMode(mode)
+        editor = getattr(window, "editor", None)
+        if editor is not None and hasattr(editor.model, "set_masked"):
+            editor.model.set_masked(masked)
+        dialog = getattr(getattr(window, "bulk", None), "dialog", None)
+        if dialog is not None:
+            dialog.set_masked(masked)
         refresh_status_labels(window)
-        bar = window.statusBar()
-        if bar.currentMessage():
-            bar.showMessage(self.mask(bar.currentMessage()), 15000)
+        self._refresh_status_bar()
         if changed:
             if self._settings.get(MASK_SETTING, False) != masked:
                 self._settings.set(MASK_SETTING, masked)
             self.changed.emit(masked)
+
+    def _refresh_status_bar(self) -> None:
+        """Re-show the status bar's message masked or, when masking is off, as it was given
+        (MainWindow.show_message keeps the raw text in RAW_TEXT_PROPERTY)."""
+        bar = self._window.statusBar()
+        current = bar.currentMessage()
+        if not current:
+            return
+        raw = bar.property(RAW_TEXT_PROPERTY)
+        if not isinstance(raw, str) or current not in (raw, _mask_text(raw)):
+            raw = current  # shown by someone else: it can only be masked, not restored
+        timeout = 0 if bar.property("statusKind") == "error" else 15000
+        bar.showMessage(self.mask(raw), timeout)
+
+
+def _mask_text(text: str) -> str:
+    from attentive_desktop.core.masking import mask_text
+
+    return mask_text(text)
 
 
 def refresh_status_labels(root: QWidget) -> None:

@@ -44,6 +44,8 @@ FindingsRole = Qt.ItemDataRole.UserRole + 3
 RowStateRole = Qt.ItemDataRole.UserRole + 4
 """RowState: where the row stands after Send, any column."""
 
+_ROLE = Qt.ItemDataRole
+_MASKED_ROLES = (_ROLE.DisplayRole, _ROLE.ToolTipRole, _ROLE.AccessibleTextRole)
 _COLOURS = {"error": "#c62828", "warning": "#a15c00", "ok": "#2e7d32", "info": "#1565c0"}
 _Index = QModelIndex | QPersistentModelIndex
 
@@ -71,6 +73,7 @@ class PropertyTableModel(QAbstractTableModel):
         self._current: dict[str, str] = {}
         self._looked_up = False
         self._icons: dict[str, QIcon] = {}
+        self._masked = False
 
     # --- Qt model interface ---------------------------------------------------------------
 
@@ -98,6 +101,14 @@ class PropertyTableModel(QAbstractTableModel):
         return flags
 
     def data(self, index: _Index, role: int = Qt.ItemDataRole.DisplayRole) -> Any:
+        value = self._data(index, role)
+        if self._masked and role in _MASKED_ROLES and isinstance(value, str):
+            from attentive_desktop.core.masking import mask_text
+
+            return mask_text(value)
+        return value
+
+    def _data(self, index: _Index, role: int) -> Any:
         if not index.isValid() or not 0 <= index.row() < len(self._rows):
             return None
         row, column = self._rows[index.row()], index.column()
@@ -135,10 +146,7 @@ class PropertyTableModel(QAbstractTableModel):
         row = self._rows[index.row()]
         if (row.name if index.column() == NAME else row.value) == text:
             return True
-        if index.column() == NAME:
-            row.name = text
-        else:
-            row.value = text
+        setattr(row, "name" if index.column() == NAME else "value", text)
         row.state, row.stored = RowState.NONE, None
         self._emit_row(index.row())
         self._recheck()
@@ -208,10 +216,7 @@ class PropertyTableModel(QAbstractTableModel):
     def clear(self) -> None:
         """Remove every row and forget the looked-up values."""
         self.beginResetModel()
-        self._rows.clear()
-        self._findings.clear()
-        self._current.clear()
-        self._looked_up = False
+        self._rows, self._findings, self._current, self._looked_up = [], [], {}, False
         self.endResetModel()
         self.findingsChanged.emit()
 
@@ -219,6 +224,12 @@ class PropertyTableModel(QAbstractTableModel):
         """A copy of one row (name, value, state)."""
         r = self._rows[row]
         return PropertyRow(r.name, r.value, r.state, r.stored)
+
+    def set_masked(self, masked: bool) -> None:
+        """Mask (or show again) phones and emails in what cells show (never in EditRole)."""
+        if bool(masked) != self._masked:
+            self._masked = bool(masked)
+            self._emit_all()
 
     # --- lookup and registry --------------------------------------------------------------
 
@@ -282,9 +293,7 @@ class PropertyTableModel(QAbstractTableModel):
 
     def mark_verified(self, attributes: Mapping[str, str] | Iterable[tuple[str, str]]) -> None:
         """Compare a read-back with the sent rows: each shows "Verified" or "Stored as …".
-
-        Also updates the Current column with the read-back.
-        """
+        Also updates the Current column with the read-back."""
         stored = as_mapping(attributes)
         for row in self._rows:
             if row.is_named and row.state in (RowState.SENT, RowState.PENDING):
@@ -306,14 +315,9 @@ class PropertyTableModel(QAbstractTableModel):
             if outcome is None:
                 row.state, row.stored = RowState.NOT_SENT, None
                 continue
-            status = outcome.status.name
-            row.stored = outcome.stored
-            if status == "VERIFIED":
-                row.state = RowState.VERIFIED
-            elif status == "STORED_DIFFERENTLY":
-                row.state = RowState.STORED_DIFFERENTLY
-            else:
-                row.state = RowState.MISMATCH
+            status, row.stored = outcome.status.name, outcome.stored
+            kept = status in ("VERIFIED", "STORED_DIFFERENTLY")
+            row.state = RowState[status] if kept else RowState.MISMATCH
         self.set_current(as_mapping(attributes))
 
     # --- internals ------------------------------------------------------------------------

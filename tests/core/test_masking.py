@@ -8,7 +8,9 @@ from hypothesis import strategies as st
 
 from attentive_desktop.core.masking import (
     contains_personal_data,
+    mask_digits,
     mask_email,
+    mask_identifier,
     mask_phone,
     mask_text,
 )
@@ -59,3 +61,37 @@ def test_masking_is_idempotent(text):
 def test_every_north_american_number_keeps_only_area_code_and_last_two(phone):
     masked = mask_text(f"phone {phone}.")
     assert masked == f"phone +1 {phone[2:5]} ••• ••{phone[-2:]}."
+
+
+def test_digits_are_hidden_but_the_last_two_and_the_layout_stays():
+    assert mask_digits("(415) 555-0100") == "(•••) •••-••00"
+    assert mask_digits("12") == "12"
+    assert mask_digits("") == ""
+
+
+@pytest.mark.parametrize(
+    ("text", "masked"),
+    [
+        ("(415) 555-0100", "(•••) •••-••00"),
+        ("415.555.0101", "•••.•••.••01"),
+        ("+14155550100", "+1 415 ••• ••00"),
+        ("ada@example.com", "a••@example.com"),
+        ("ada@@example", "a••@@example"),
+        ("clientUserId 42", "clientUserId 42"),
+        ("shopify-7", "shopify-7"),
+        ("", ""),
+    ],
+)
+def test_one_identifier_as_typed_is_masked_valid_or_not(text, masked):
+    assert mask_identifier(text) == masked
+    assert mask_identifier(masked) == masked
+
+
+def test_quoted_invalid_phone_and_email_in_messages_are_masked():
+    phone = mask_text("The phone number '(415) 555-01' is not valid. Enter it like +12015550123.")
+    assert "555-01" not in phone and "(•••) •••-01" in phone
+    email = mask_text("The email address 'grace@@example' is not valid: two @ signs.")
+    assert "grace" not in email and "'g••@@example'" in email
+    assert mask_text("The email address 'nobody' is not valid.") == (
+        "The email address 'n••' is not valid."
+    )
