@@ -107,6 +107,10 @@ class BulkSession(QObject):
         self._pending_rows: list[object] = []
         self._rows_lock = threading.Lock()
         self._thread.start()
+        # The engine's modules (CSV checks, phone metadata, the runner) load on the worker
+        # while the window is idle, so the first preview or dry run does not wait for them:
+        # importing them then stalled the GUI thread 20–30 ms (bench/gui_stall.py).
+        self._thread.worker.submit(_import_engine)
         self._jobs: dict[int, tuple[str, Callable[[Any], None]]] = {}  # id → (kind, on done)
         self._secrets: tuple[str, ...] = ()
         self.runner: BulkRunner | None = None
@@ -349,3 +353,10 @@ class _Stop(Exception):
 
 class _NoKey(Exception):
     """The account has no API key here."""
+
+
+def _import_engine(_token: CancelToken) -> None:
+    """Load the bulk engine's modules (run on the bulk worker thread)."""
+    import attentive_desktop.api.bulk
+    import attentive_desktop.core.bulk_rows
+    import attentive_desktop.core.csv_input  # noqa: F401

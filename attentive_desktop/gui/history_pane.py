@@ -6,7 +6,6 @@ import json
 from typing import Any
 
 from PySide6.QtCore import QItemSelection, Qt, QTimer
-from PySide6.QtGui import QFontDatabase
 from PySide6.QtWidgets import (
     QAbstractItemView,
     QDockWidget,
@@ -119,7 +118,9 @@ class HistoryPane(QDockWidget):
         self.details.setObjectName("historyDetails")
         self.details.setAccessibleName("Request and response")
         self.details.setReadOnly(True)
-        self.details.setFont(QFontDatabase.systemFont(QFontDatabase.SystemFont.FixedFont))
+        # The fixed-width font is set with the first body shown (the placeholder reads fine in
+        # the UI font): looking it up costs start-up time the first frame need not pay.
+        self._fixed_font = False
         self.details.setPlaceholderText("Select a request to see what was sent and received.")
 
         self.splitter = QSplitter(Qt.Orientation.Horizontal, body)
@@ -188,6 +189,11 @@ class HistoryPane(QDockWidget):
             from attentive_desktop.core.masking import mask_text
 
             text = mask_text(text)
+        if not self._fixed_font:
+            from PySide6.QtGui import QFontDatabase
+
+            self._fixed_font = True
+            self.details.setFont(QFontDatabase.systemFont(QFontDatabase.SystemFont.FixedFont))
         self.details.setPlainText(text)
 
     def selected_record(self) -> Any:

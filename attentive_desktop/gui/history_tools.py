@@ -8,17 +8,20 @@ error) and a date range, and the buttons Replay, Copy as curl, Revert this sendâ
 from __future__ import annotations
 
 from datetime import date, timedelta
+from typing import TYPE_CHECKING
 
 from PySide6.QtCore import QDate, Signal
 from PySide6.QtWidgets import (
     QComboBox,
-    QDateEdit,
     QHBoxLayout,
     QLabel,
     QPushButton,
     QToolButton,
     QWidget,
 )
+
+if TYPE_CHECKING:
+    from PySide6.QtWidgets import QDateEdit
 
 STATUS_BUTTONS = (("2xx", "2xx"), ("4xx", "4xx"), ("5xx", "5xx"), ("Network", "network error"))
 RANGES = ("Any time", "Today", "Last 7 days", "Last 30 days", "Custom range")
@@ -63,11 +66,10 @@ class HistoryToolsBar(QWidget):
         date_label.setBuddy(self.range_combo)
         layout.addWidget(date_label)
         layout.addWidget(self.range_combo)
-        today = QDate.currentDate()
-        self.from_edit = self._date_edit("historyDateFrom", "From date", today.addDays(-7))
-        self.to_edit = self._date_edit("historyDateTo", "To date", today)
-        layout.addWidget(self.from_edit)
-        layout.addWidget(self.to_edit)
+        # The date edits are built when first needed ("Custom range"): they are hidden until
+        # then, and two QDateEdits cost start-up time (locale, calendar, formats).
+        self._layout = layout
+        self._dates: tuple[QDateEdit, QDateEdit] | None = None
         layout.addStretch(1)
         self.replay_button = self._button("Replay", "replayButton", self.replayRequested)
         self.replay_button.setToolTip(
@@ -86,11 +88,37 @@ class HistoryToolsBar(QWidget):
             button.setEnabled(False)
         layout.addWidget(self.export_button)
         self.range_combo.currentIndexChanged.connect(self._range_changed)
-        self.from_edit.dateChanged.connect(lambda _d: self.filterChanged.emit())
-        self.to_edit.dateChanged.connect(lambda _d: self.filterChanged.emit())
         self._range_changed()
 
+    @property
+    def from_edit(self) -> QDateEdit:
+        """The first day of the custom range (built on first use)."""
+        return self._date_edits()[0]
+
+    @property
+    def to_edit(self) -> QDateEdit:
+        """The last day of the custom range (built on first use)."""
+        return self._date_edits()[1]
+
+    def _date_edits(self) -> tuple[QDateEdit, QDateEdit]:
+        if self._dates is None:
+            today = QDate.currentDate()
+            first = self._date_edit("historyDateFrom", "From date", today.addDays(-7))
+            last = self._date_edit("historyDateTo", "To date", today)
+            at = self._layout.indexOf(self.range_combo) + 1
+            self._layout.insertWidget(at, first)
+            self._layout.insertWidget(at + 1, last)
+            custom = self.range_combo.currentText() == "Custom range"
+            first.setVisible(custom)
+            last.setVisible(custom)
+            first.dateChanged.connect(lambda _d: self.filterChanged.emit())
+            last.dateChanged.connect(lambda _d: self.filterChanged.emit())
+            self._dates = (first, last)
+        return self._dates
+
     def _date_edit(self, name: str, accessible: str, value: QDate) -> QDateEdit:
+        from PySide6.QtWidgets import QDateEdit
+
         edit = QDateEdit(value, self)
         edit.setObjectName(name)
         edit.setAccessibleName(accessible)
@@ -107,8 +135,9 @@ class HistoryToolsBar(QWidget):
 
     def _range_changed(self, *args: object) -> None:
         custom = self.range_combo.currentText() == "Custom range"
-        self.from_edit.setVisible(custom)
-        self.to_edit.setVisible(custom)
+        if custom or self._dates is not None:
+            for edit in self._date_edits():
+                edit.setVisible(custom)
         self.filterChanged.emit()
 
     def set_row_actions(self, *, has_row: bool, is_send: bool) -> None:

@@ -17,7 +17,7 @@ from collections.abc import Callable
 from typing import Any
 
 from PySide6.QtCore import Qt, QTimer, Signal
-from PySide6.QtGui import QAction, QCloseEvent, QKeySequence, QShowEvent
+from PySide6.QtGui import QAction, QCloseEvent, QShowEvent
 from PySide6.QtWidgets import (
     QLabel,
     QMainWindow,
@@ -167,7 +167,7 @@ class MainWindow(QMainWindow):
         action = QAction(text, self)
         action.setObjectName(name)
         if shortcut:
-            action.setShortcut(QKeySequence(shortcut))
+            action.setShortcut(shortcut)  # a str converts to QKeySequence
             action.setShortcutContext(Qt.ShortcutContext.WindowShortcut)
         action.triggered.connect(lambda _checked=False: slot())
         self.addAction(action)
@@ -210,7 +210,7 @@ class MainWindow(QMainWindow):
             edit.addAction(action)
         view = self._menus["&View"]
         toggle = self.history.toggleViewAction()
-        toggle.setShortcut(QKeySequence("Ctrl+H"))
+        toggle.setShortcut("Ctrl+H")
         toggle.setObjectName("toggleHistoryAction")
         view.addAction(toggle)
         self.filter_action = self._action(

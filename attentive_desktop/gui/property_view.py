@@ -3,20 +3,23 @@
 from __future__ import annotations
 
 from collections.abc import Callable, Iterable
+from typing import TYPE_CHECKING
 
 from PySide6.QtCore import QAbstractItemModel, QModelIndex, QPersistentModelIndex, Qt, Signal
-from PySide6.QtGui import QGuiApplication, QKeyEvent, QKeySequence
+from PySide6.QtGui import QGuiApplication
 from PySide6.QtWidgets import (
     QAbstractItemView,
     QComboBox,
-    QCompleter,
     QHeaderView,
     QLineEdit,
     QStyledItemDelegate,
-    QStyleOptionViewItem,
     QTableView,
     QWidget,
 )
+
+if TYPE_CHECKING:  # created on first use: PySide builds each type when first imported
+    from PySide6.QtGui import QKeyEvent
+    from PySide6.QtWidgets import QStyleOptionViewItem
 
 NAME_COLUMN, VALUE_COLUMN, TYPE_COLUMN, CURRENT_COLUMN, CHECK_COLUMN = range(5)
 
@@ -54,6 +57,8 @@ class PropertyDelegate(QStyledItemDelegate):
         if index.column() == NAME_COLUMN and isinstance(editor, QLineEdit):
             editor.setObjectName("nameEditor")
             editor.setAccessibleName("Attribute name")
+            from PySide6.QtWidgets import QCompleter
+
             completer = QCompleter(sorted(self._known_names()), editor)
             completer.setCaseSensitivity(Qt.CaseSensitivity.CaseInsensitive)
             editor.setCompleter(completer)
@@ -129,6 +134,8 @@ class PropertyTableView(QTableView):
 
     def keyPressEvent(self, event: QKeyEvent) -> None:
         """Ctrl+V outside a cell editor pastes several lines as rows."""
+        from PySide6.QtGui import QKeySequence
+
         if (
             event.matches(QKeySequence.StandardKey.Paste)
             and self.state() != QAbstractItemView.State.EditingState

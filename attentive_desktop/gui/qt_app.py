@@ -4,15 +4,20 @@ from __future__ import annotations
 
 import gc
 import sys
+from typing import TYPE_CHECKING
 
-from PySide6.QtGui import QIcon
 from PySide6.QtWidgets import QApplication
 
 from attentive_desktop import APP_NAME, __version__
 
+if TYPE_CHECKING:
+    from PySide6.QtGui import QIcon
+
 
 def app_icon() -> QIcon:
     """The application icon from the packaged resources (an empty icon if it is missing)."""
+    from PySide6.QtGui import QIcon
+
     from attentive_desktop.assets import icon_path
 
     try:
