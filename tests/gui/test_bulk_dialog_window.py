@@ -10,24 +10,9 @@ from attentive_desktop.store.database import Database
 from attentive_desktop.store.journal import Journal
 from attentive_desktop.store.paths import AppPaths
 from attentive_desktop.store.secrets import SecretStore
+from tests.fakes import FakeKeyring
 
 TARGET = "Writing to: Northwind Outfitters (Sandbox) (northwind-outfitters)"
-
-
-class FakeKeyring:
-    """A keychain in a dict."""
-
-    def __init__(self) -> None:
-        self.keys: dict[tuple[str, str], str] = {}
-
-    def get_password(self, service: str, username: str) -> str | None:
-        return self.keys.get((service, username))
-
-    def set_password(self, service: str, username: str, password: str) -> None:
-        self.keys[(service, username)] = password
-
-    def delete_password(self, service: str, username: str) -> None:
-        self.keys.pop((service, username), None)
 
 
 @pytest.fixture

@@ -15,6 +15,7 @@ from attentive_desktop.app import build_window
 from attentive_desktop.gui.main_window import MENU_TITLES
 from attentive_desktop.store.paths import AppPaths
 from attentive_desktop.store.secrets import SecretStore
+from tests.fakes import FakeKeyring
 
 ACTIONS = {  # object name → shortcut ("" for none)
     "quitAction": "Ctrl+Q",
@@ -37,24 +38,6 @@ ACTIONS = {  # object name → shortcut ("" for none)
     "maskPersonalDataAction": None,  # its shortcut belongs to the privacy helper
     "aboutAction": "",
 }
-
-
-class FakeKeyring:
-    """A keychain in a dict."""
-
-    name = "Fake test keyring"
-
-    def __init__(self) -> None:
-        self.keys: dict[tuple[str, str], str] = {}
-
-    def get_password(self, service: str, username: str) -> str | None:
-        return self.keys.get((service, username))
-
-    def set_password(self, service: str, username: str, password: str) -> None:
-        self.keys[(service, username)] = password
-
-    def delete_password(self, service: str, username: str) -> None:
-        self.keys.pop((service, username), None)
 
 
 @pytest.fixture

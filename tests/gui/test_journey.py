@@ -14,25 +14,10 @@ from attentive_desktop.gui.diff_dialog import DiffDialog
 from attentive_desktop.gui.property_row import RowState
 from attentive_desktop.store.paths import AppPaths
 from attentive_desktop.store.secrets import SecretStore
+from tests.fakes import FakeKeyring
 
 COMPANY = "Northwind Outfitters (Sandbox)"
 DOMAIN = "northwind-outfitters"
-
-
-class FakeKeyring:
-    """A keychain in a dict, standing in for the OS keychain."""
-
-    def __init__(self) -> None:
-        self.keys: dict[tuple[str, str], str] = {}
-
-    def get_password(self, service: str, username: str) -> str | None:
-        return self.keys.get((service, username))
-
-    def set_password(self, service: str, username: str, password: str) -> None:
-        self.keys[(service, username)] = password
-
-    def delete_password(self, service: str, username: str) -> None:
-        self.keys.pop((service, username), None)
 
 
 @pytest.fixture

@@ -18,27 +18,10 @@ from attentive_desktop.gui.revert import RevertDialog
 from attentive_desktop.gui.subscriptions_panel import NO_SCOPE
 from attentive_desktop.store.paths import AppPaths
 from attentive_desktop.store.secrets import SecretStore
+from tests.fakes import FakeKeyring
 
 ADA = "+14155550100"
 WAIT = 10_000
-
-
-class FakeKeyring:
-    """A keychain in a dict."""
-
-    name = "Fake test keyring"
-
-    def __init__(self) -> None:
-        self.keys: dict[tuple[str, str], str] = {}
-
-    def get_password(self, service: str, username: str) -> str | None:
-        return self.keys.get((service, username))
-
-    def set_password(self, service: str, username: str, password: str) -> None:
-        self.keys[(service, username)] = password
-
-    def delete_password(self, service: str, username: str) -> None:
-        self.keys.pop((service, username), None)
 
 
 @pytest.fixture

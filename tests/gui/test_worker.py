@@ -68,16 +68,19 @@ def test_failure_arrives_as_the_exception(qtbot, worker_thread):
 def test_cancel_running_job_emits_cancelled_at_once_and_drops_the_result(qtbot, worker_thread):
     worker = worker_thread.worker
     hooked = threading.Event()
+    registered = threading.Event()
     succeeded: list[int] = []
     worker.jobSucceeded.connect(lambda job, value: succeeded.append(job))
 
     def slow(token: CancelToken):
         token.add_callback(hooked.set)
+        registered.set()
         token.wait(30)
         return "late result"
 
-    with qtbot.waitSignal(worker.jobStarted, timeout=5000):
-        job = worker.submit(slow)
+    job = worker.submit(slow)
+    # jobStarted is emitted just before the job runs: wait until it has hooked its callback.
+    assert registered.wait(5)
     with qtbot.waitSignal(worker.jobCancelled, timeout=1000) as blocker:
         assert worker.cancel(job)
     assert blocker.args == [job]

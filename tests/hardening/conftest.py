@@ -7,22 +7,7 @@ import pytest
 from attentive_desktop.app import build_window
 from attentive_desktop.store.paths import AppPaths
 from attentive_desktop.store.secrets import SecretStore
-
-
-class FakeKeyring:
-    """A keychain in a dict, standing in for the OS keychain."""
-
-    def __init__(self) -> None:
-        self.keys: dict[tuple[str, str], str] = {}
-
-    def get_password(self, service: str, username: str) -> str | None:
-        return self.keys.get((service, username))
-
-    def set_password(self, service: str, username: str, password: str) -> None:
-        self.keys[(service, username)] = password
-
-    def delete_password(self, service: str, username: str) -> None:
-        self.keys.pop((service, username), None)
+from tests.fakes import FakeKeyring
 
 
 @pytest.fixture
