@@ -155,7 +155,7 @@ def build_window(
     from attentive_desktop.gui.api_service import ApiService
     from attentive_desktop.gui.history_model import HistoryFilterProxy, HistoryTableModel
     from attentive_desktop.gui.history_service import HistoryService
-    from attentive_desktop.gui.main_window import MainWindow
+    from attentive_desktop.gui.main_window import SANDBOX_ACCOUNT, MainWindow
     from attentive_desktop.gui.property_model import PropertyTableModel
     from attentive_desktop.store.accounts import AccountStore
     from attentive_desktop.store.history import HistoryStore
@@ -172,7 +172,16 @@ def build_window(
         from attentive_desktop.core.schema import SchemaRegistry
         from attentive_desktop.store.schema_store import SqliteSchemaStorage
 
-        return SchemaRegistry(SqliteSchemaStorage(database, account))
+        registry = SchemaRegistry(SqliteSchemaStorage(database, account))
+        if account == SANDBOX_ACCOUNT and book.is_session(account) and not registry.catalog():
+            # The embedded sandbox's properties "created in Attentive's UI" are known up front,
+            # so its demo offers their values as a real account's catalog would.
+            from attentive_desktop.sandbox.seed import UI_PROPERTIES
+
+            for name, values in UI_PROPERTIES.items():
+                if values:  # a "Custom input" property takes any value: not a catalog entry
+                    registry.set_allowed_values(name, values)
+        return registry
 
     schema = AccountSchema(registry_for)
     api = ApiService(client_factory, history=history_store, registry=schema)

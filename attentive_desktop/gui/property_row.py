@@ -51,7 +51,11 @@ class PropertyRow:
 
 
 def type_label(row: PropertyRow, schema: SchemaView | None) -> str:
-    """What the Type column shows: the registry's fixed type, else the type inferred live."""
+    """What the Type column shows: "Choice (N values)" for a property created in Attentive's UI,
+    else the registry's fixed type, else the type inferred live."""
+    allowed = schema.allowed_values(row.name) if schema is not None and row.name else None
+    if allowed:
+        return f"Choice ({len(allowed)} values)"
     fixed = schema.type_of(row.name) if schema is not None and row.name else None
     if fixed is not None:
         return f"{fixed.value} (fixed)"

@@ -232,6 +232,16 @@ def test_catalog_editor_gives_a_drop_down_and_refuses_other_values(qtbot, tools_
     assert window.editor.send_button.isEnabled()
 
 
+def test_the_sandbox_account_knows_the_sandbox_ui_created_properties(tools_window):
+    session = tools_window()
+    assert session.schema.allowed_values("Shirt size") == ("S", "M", "L", "XL")
+    assert session.schema.allowed_values("Loyalty tier") == ("Bronze", "Silver", "Gold", "Platinum")
+    assert session.schema.allowed_values("Preferred store") is None  # "Custom input": any value
+    model = session.window.editor.model
+    row = model.add_row("Shirt size", "M")
+    assert model.index(row, 2).data() == "Choice (4 values)"
+
+
 def test_catalog_export_and_import_with_a_preview(qtbot, tools_window, tmp_path):
     session = tools_window()
     dialog = session.window.profile_tools.open_catalog()
@@ -240,7 +250,11 @@ def test_catalog_export_and_import_with_a_preview(qtbot, tools_window, tmp_path)
     with qtbot.waitSignal(dialog.exported, timeout=WAIT):
         dialog.export_to(str(target))
     document = json.loads(target.read_text(encoding="utf-8"))
-    assert document["properties"] == [{"name": "Shirt size", "values": ["S", "M"]}]
+    tiers = ["Bronze", "Silver", "Gold", "Platinum"]  # the sandbox's own UI-created property
+    assert document["properties"] == [
+        {"name": "Loyalty tier", "values": tiers},
+        {"name": "Shirt size", "values": ["S", "M"]},
+    ]
     source = tmp_path / "more.csv"
     source.write_text("property,value\nShirt size,S\nShirt size,XL\nTier,Gold\n", encoding="utf-8")
     with qtbot.waitSignal(dialog.importPreviewed, timeout=WAIT) as previewed:
@@ -251,7 +265,11 @@ def test_catalog_export_and_import_with_a_preview(qtbot, tools_window, tmp_path)
     assert "Added: Tier" in dialog.preview_box.informativeText()
     dialog.preview_box.close()
     dialog.accept_import()
-    assert dialog.working == {"Shirt size": ("S", "XL"), "Tier": ("Gold",)}
+    assert dialog.working == {
+        "Loyalty tier": tuple(tiers),  # merged: not in the file, kept
+        "Shirt size": ("S", "XL"),
+        "Tier": ("Gold",),
+    }
     with qtbot.waitSignal(dialog.saved, timeout=WAIT):
         dialog.save()
     assert session.schema.allowed_values("Tier") == ("Gold",)

@@ -125,6 +125,7 @@ def test_catalog_values_are_offered_and_enforced(model):
     assert cell(model, row, VALUE, AllowedValuesRole) == ("S", "M", "L", "XL")
     assert "Allowed values: S, M, L, XL" in cell(model, row, VALUE, Qt.ItemDataRole.ToolTipRole)
     assert codes(model, row) == ["not-allowed-value"]
+    assert cell(model, row, TYPE, DISPLAY) == "Choice (4 values)"
     edit(model, row, VALUE, "M")
     assert codes(model, row) == []
     other = model.add_row("city", "Paris")
