@@ -22,6 +22,7 @@ from dataclasses import dataclass, field
 from logging.handlers import RotatingFileHandler
 from pathlib import Path
 
+from attentive_desktop.core.redaction import secret_pattern
 from attentive_desktop.store.paths import FILE_MODE, AppPaths, ensure_private_dir
 
 REDACTED = "[redacted]"
@@ -47,20 +48,6 @@ _API_KEY_PARAM = re.compile(r"(?i)\b((?:api[_-]?key|access[_-]?token)=)(?!\[reda
 def log_file(paths: AppPaths) -> Path:
     """Where the log is written: <data dir>/logs/attentive-desktop.log."""
     return paths.data_dir / LOG_DIR_NAME / LOG_FILE_NAME
-
-
-def _flexible(secret: str) -> str:
-    """A pattern for `secret` where each character may be raw, backslash-escaped, percent-
-    encoded, a JSON \\u escape or an HTML entity (any mix, any hex case)."""
-    parts = []
-    for char in secret:
-        forms = [rf"\\?{re.escape(char)}"]
-        forms.append("".join(f"%{byte:02x}" for byte in char.encode("utf-8")))
-        if ord(char) < 0x10000:
-            forms.append(rf"\\u{ord(char):04x}")
-        forms.append(f"&#0*{ord(char)};|&#x0*{ord(char):x};")
-        parts.append(f"(?:{'|'.join(forms)})")
-    return "".join(parts)
 
 
 def _base64_forms(secret: str) -> set[str]:
@@ -135,7 +122,7 @@ class RedactingFilter(logging.Filter):
         with self._lock:
             if key == self._cache[0]:
                 return self._cache[1]
-            alternatives = [_flexible(s) for s in sorted(key, key=len, reverse=True)]
+            alternatives = [secret_pattern(s) for s in sorted(key, key=len, reverse=True)]
             alternatives += [re.escape(f) for s in key for f in sorted(_base64_forms(s))]
             pattern = re.compile("|".join(alternatives), re.IGNORECASE) if alternatives else None
             self._cache = (key, pattern)

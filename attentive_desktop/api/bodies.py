@@ -8,6 +8,8 @@ import unicodedata
 from collections.abc import Iterable
 from html.parser import HTMLParser
 
+from attentive_desktop.core.redaction import secret_pattern
+
 REDACTED = "[redacted]"
 SERVER_MESSAGE_LIMIT = 300
 # Bodies larger than this are not parsed as JSON or HTML for a message; only their start is read.
@@ -19,18 +21,8 @@ _INVISIBLE = frozenset({"Cc", "Cf", "Cs"})
 
 
 def _secret_pattern(secret: str) -> re.Pattern[str]:
-    # Each character literally (also backslash-escaped, as JSON may write "\/"), percent-encoded
-    # ("%5F"), as a JSON "\u005f" escape or an HTML "&#95;"/"&#x5f;" entity: a server echoing
-    # the key in any of these forms still has it redacted.
-    parts = []
-    for char in secret:
-        forms = [rf"\\?{re.escape(char)}"]
-        forms.append("".join(f"%{byte:02x}" for byte in char.encode("utf-8")))
-        if ord(char) < 0x10000:
-            forms.append(rf"\\u{ord(char):04x}")
-        forms.append(f"&#0*{ord(char)};|&#x0*{ord(char):x};")
-        parts.append(f"(?:{'|'.join(forms)})")
-    return re.compile("".join(parts), re.IGNORECASE)
+    # A server echoing the key escaped or encoded still has it redacted.
+    return re.compile(secret_pattern(secret), re.IGNORECASE)
 
 
 def redact(text: str, secrets: Iterable[str]) -> str:

@@ -7,16 +7,12 @@ import threading
 from typing import TextIO
 
 from attentive_desktop.api.bulk import BulkProgress
+from attentive_desktop.core._text import clock_text
 
 
 def format_duration(seconds: float | None) -> str:
     """ "1:05", "1:02:03", or "--:--" when unknown."""
-    if seconds is None:
-        return "--:--"
-    whole = round(seconds)
-    hours, rest = divmod(whole, 3600)
-    minutes, secs = divmod(rest, 60)
-    return f"{hours}:{minutes:02d}:{secs:02d}" if hours else f"{minutes}:{secs:02d}"
+    return clock_text(seconds, "--:--")
 
 
 def render(progress: BulkProgress, width: int = 80) -> str:

@@ -23,3 +23,12 @@ def safe_repr(value: object) -> str:
         return repr(value)
     except Exception:  # a broken __repr__ must not hide the real problem
         return f"<{type(value).__name__}>"
+
+
+def clock_text(seconds: float | None, unknown: str) -> str:
+    """Seconds as "4:07" or "1:05:09" (rounded to whole seconds); ``unknown`` when None."""
+    if seconds is None:
+        return unknown
+    hours, rest = divmod(round(seconds), 3600)
+    minutes, secs = divmod(rest, 60)
+    return f"{hours}:{minutes:02d}:{secs:02d}" if hours else f"{minutes}:{secs:02d}"

@@ -24,6 +24,7 @@ from PySide6.QtCore import (
 )
 from PySide6.QtGui import QBrush, QColor
 
+from attentive_desktop.core._text import clock_text
 from attentive_desktop.gui.bulk_preview import PreviewColumn
 
 FLUSH_MS = 100
@@ -369,12 +370,7 @@ class ResultsFilterProxy(QSortFilterProxyModel):
 
 def format_eta(seconds: float | None) -> str:
     """Seconds as "1:05:09", "4:07" or "—" when unknown."""
-    if seconds is None:
-        return "—"
-    total = round(seconds)
-    hours, rest = divmod(total, 3600)
-    minutes, secs = divmod(rest, 60)
-    return f"{hours}:{minutes:02}:{secs:02}" if hours else f"{minutes}:{secs:02}"
+    return clock_text(seconds, "—")
 
 
 def describe_progress(progress: Any) -> str:
