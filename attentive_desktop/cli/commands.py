@@ -5,7 +5,7 @@ from __future__ import annotations
 import argparse
 import sys
 
-from attentive_desktop.api.errors import error_kind
+from attentive_desktop.api.errors import ApiError, InvalidRequest, error_kind
 from attentive_desktop.cli.context import CliContext, CliError, fail, print_json
 
 EXIT_OK, EXIT_FAILED, EXIT_USAGE = 0, 1, 2
@@ -13,8 +13,6 @@ EXIT_OK, EXIT_FAILED, EXIT_USAGE = 0, 1, 2
 
 def run_get(args: argparse.Namespace) -> int:
     """``get --phone|--email``: print the user's custom attributes."""
-    from attentive_desktop.api.errors import ApiError, InvalidRequest
-
     field = "phone" if args.phone is not None else "email"
     value = args.phone if args.phone is not None else args.email
     try:
@@ -24,12 +22,8 @@ def run_get(args: argparse.Namespace) -> int:
             client = ctx.make_client(ctx.history_hook())
             with client:
                 attributes = client.get_custom_attributes(**{field: value})
-    except CliError as exc:
-        return fail(args, exc.message, exc.code)
-    except InvalidRequest as exc:
-        return fail(args, str(exc), EXIT_USAGE, kind="invalid")
-    except ApiError as exc:
-        return fail(args, str(exc), EXIT_FAILED, kind=error_kind(exc), status=exc.status)
+    except (CliError, ApiError) as exc:
+        return _failed(args, exc)
     if args.json:
         print_json(
             {
@@ -74,7 +68,6 @@ def parse_assignments(items: list[str], what: str) -> list[tuple[str, str]]:
 
 def run_set(args: argparse.Namespace) -> int:
     """``set --phone|--email|--client-user-id … NAME=VALUE …``: upsert attributes."""
-    from attentive_desktop.api.errors import ApiError, InvalidRequest
     from attentive_desktop.core.identifiers import InvalidIdentifier, UserRef
     from attentive_desktop.core.validation import Severity, validate_properties
 
@@ -104,12 +97,8 @@ def run_set(args: argparse.Namespace) -> int:
             with client:
                 client.set_custom_attributes(user, properties, schema=registry)
             registry.learn_all(properties.items())
-    except CliError as exc:
-        return fail(args, exc.message, exc.code)
-    except InvalidRequest as exc:
-        return fail(args, str(exc), EXIT_USAGE, kind="invalid")
-    except ApiError as exc:
-        return fail(args, str(exc), EXIT_FAILED, kind=error_kind(exc), status=exc.status)
+    except (CliError, ApiError) as exc:
+        return _failed(args, exc)
     if args.json:
         print_json(
             {
@@ -145,3 +134,13 @@ def _invalid(args: argparse.Namespace, errors: list) -> int:
             print(f"error: {finding.message}", file=sys.stderr)
         print("Nothing was sent.", file=sys.stderr)
     return EXIT_USAGE
+
+
+def _failed(args: argparse.Namespace, exc: CliError | ApiError) -> int:
+    """Report why `get` or `set` failed, with its exit code: bad usage or input (a CliError's own
+    code, or a request refused before sending) is 2, an API call that failed is 1."""
+    if isinstance(exc, CliError):
+        return fail(args, exc.message, exc.code)
+    if isinstance(exc, InvalidRequest):
+        return fail(args, str(exc), EXIT_USAGE, kind="invalid")
+    return fail(args, str(exc), EXIT_FAILED, kind=error_kind(exc), status=exc.status)
