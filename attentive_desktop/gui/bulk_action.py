@@ -90,7 +90,8 @@ class BulkAction(QObject):
             QTimer.singleShot(0, self._next_step)
 
     def _import_models(self) -> None:
-        import attentive_desktop.gui.bulk_models  # noqa: F401
+        import attentive_desktop.gui.bulk_models
+        import attentive_desktop.gui.bulk_results  # noqa: F401
 
     def _import_session(self) -> None:
         import attentive_desktop.gui.bulk_preview
@@ -113,10 +114,18 @@ class BulkAction(QObject):
             self.session.historyRecorded.connect(model.prepend)
 
     def _build_dialog(self) -> None:
+        # One part of the dialog per tick (BulkDialog.build_step): built at once, the widgets
+        # stalled the window ~13 ms, longer than a frame.
         from attentive_desktop.gui.bulk_dialog import BulkDialog
 
         assert self.session is not None
-        self.dialog = BulkDialog(self.session, self.target, self._window)
+        if self.dialog is None:
+            self.dialog = BulkDialog(self.session, self.target, self._window, staged=True)
+            self._steps.insert(0, self._build_dialog)
+            return
+        if self.dialog.build_step():
+            self._steps.insert(0, self._build_dialog)
+            return
         # View ▸ Mask personal data (gui/privacy.py updates the dialog when it changes).
         self.dialog.set_masked(bool(self._window.property("maskPersonalData")))
         refresh = self.dialog.refresh_target

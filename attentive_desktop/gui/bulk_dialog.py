@@ -6,7 +6,7 @@ what comes back. Closing it hides it: a run keeps going and the dialog opens aga
 
 from __future__ import annotations
 
-from collections.abc import Callable
+from collections.abc import Callable, Iterator
 from pathlib import Path
 from typing import Any
 
@@ -14,17 +14,15 @@ from PySide6.QtCore import Qt
 from PySide6.QtGui import QCloseEvent, QDragEnterEvent, QDropEvent
 from PySide6.QtWidgets import QDialog, QFileDialog, QWidget
 
-from attentive_desktop.gui.bulk_layout import build_layout, set_masked
+from attentive_desktop.gui.bulk_layout import layout_parts, set_masked
 from attentive_desktop.gui.bulk_models import (
     STATE_LABELS,
     PreviewModel,
     ProblemsModel,
-    ResultsFilterProxy,
-    ResultsModel,
     describe_check,
-    describe_progress,
 )
-from attentive_desktop.gui.bulk_preview import FilePreview
+from attentive_desktop.gui.bulk_preview import FilePreview, describe_preview, describe_resumable
+from attentive_desktop.gui.bulk_results import ResultsFilterProxy, ResultsModel, describe_progress
 from attentive_desktop.gui.bulk_session import BulkSession, BulkTarget
 from attentive_desktop.gui.dialogs import confirm
 
@@ -37,7 +35,8 @@ class BulkDialog(QDialog):
     live results, export the report, rerun the failed rows. Non-modal.
 
     ``target()`` says which account a run would write to (None: no account yet); call
-    ``refresh_target()`` when the account changes.
+    ``refresh_target()`` when the account changes. ``staged=True`` leaves the widgets to
+    ``build_step()``, one part per call (the dialog is usable once it returns False).
     """
 
     def __init__(
@@ -45,6 +44,8 @@ class BulkDialog(QDialog):
         session: BulkSession,
         target: Callable[[], BulkTarget | None],
         parent: QWidget | None = None,
+        *,
+        staged: bool = False,
     ) -> None:
         super().__init__(parent)
         self.setObjectName("bulkDialog")
@@ -60,7 +61,8 @@ class BulkDialog(QDialog):
         self.results_model = ResultsModel(self)
         self.results_proxy = ResultsFilterProxy(self)
         self.results_proxy.setSourceModel(self.results_model)
-        build_layout(self)
+        self._parts: Iterator[None] | None = layout_parts(self)
+        self._masked = False
         self.preview: FilePreview | None = None
         self.path: str | None = None
         self.run_id: int | None = None
@@ -70,7 +72,23 @@ class BulkDialog(QDialog):
         self._paused = False
         self._can_resume = False
         self._preview_job: int | None = None
+        while not staged and self.build_step():
+            pass
 
+    def build_step(self) -> bool:
+        """Build the next part of the widgets; False once the dialog is complete."""
+        if self._parts is None:
+            return False
+        if next(self._parts, StopIteration) is not StopIteration:
+            return True
+        self._parts = None
+        self._connect()
+        if self._masked:
+            set_masked(self, True)
+        return False
+
+    def _connect(self) -> None:
+        session = self.session
         session.previewReady.connect(self._preview_ready)
         session.checked.connect(self._checked)
         session.runOpened.connect(self._run_opened)
@@ -111,7 +129,10 @@ class BulkDialog(QDialog):
 
     def set_masked(self, masked: bool) -> None:
         """Mask (or show again) phones and emails in the tables and texts (View ▸ Mask …)."""
-        set_masked(self, masked)
+        if bool(masked) != self._masked:
+            self._masked = bool(masked)
+            if self._parts is None:  # still being built: build_step applies it at the end
+                set_masked(self, self._masked)
 
     # --- file ----------------------------------------------------------------------------
     def choose_file(self) -> QFileDialog:
@@ -148,41 +169,16 @@ class BulkDialog(QDialog):
             return  # a preview of a file the user has moved on from
         self.preview = preview
         self.preview_model.set_preview(preview.columns, preview.rows)
-        ids = [c.header.strip() for c in preview.columns if c.role == "identifier"]
-        props = [c for c in preview.columns if c.role == "property"]
-        text = (
-            f"{preview.total_rows:,} rows, {preview.delimiter}-separated. Identifier columns: "
-            f"{', '.join(ids) or 'none'}. {len(props)} property columns"
-            f"{': ' + '; '.join(f'{c.header}: {c.detail}' for c in props) if props else ''}."
-        )
-        if preview.problems:
-            text += " " + " ".join(p.describe() for p in preview.problems)
-        self.file_label.setText(text)
+        self.file_label.setText(describe_preview(preview))
         self._offer_resume(preview)
         self._update_buttons()
 
     def _offer_resume(self, preview: FilePreview) -> None:
-        run = preview.resumable
-        if run is None and preview.other_account is None:
+        text = describe_resumable(preview)
+        if text is None:
             self.resume_bar.hide()
             return
-        if run is None:
-            text = (
-                f"An unfinished run of this file wrote to account “{preview.other_account}”. "
-                "Switch to that account to resume it."
-            )
-        else:
-            counts = preview.resumable_counts
-            done = counts.get("sent", 0) + counts.get("skipped-invalid", 0)
-            done += counts.get("skipped-empty", 0)
-            left = max(0, run.total_rows - done)
-            failed = counts.get("failed", 0)
-            text = (
-                f"Run {run.id} of this file ({run.status}) has {done:,} of {run.total_rows:,} "
-                f"rows done and {left:,} left to send"
-                f"{f', {failed:,} of them failed' if failed else ''}. Resume it?"
-            )
-        self._can_resume = run is not None
+        self._can_resume = preview.resumable is not None
         self._show_resume_bar(text)
 
     def _show_resume_bar(self, text: str) -> None:

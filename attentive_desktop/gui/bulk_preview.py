@@ -105,3 +105,39 @@ def read_preview(
     if account is not None and run.account != account:
         return replace(preview, other_account=run.account or "(API key from the environment)")
     return replace(preview, resumable=run, resumable_counts=journal.counts(run.id))
+
+
+def describe_preview(preview: FilePreview) -> str:
+    """One paragraph about a previewed file: rows, delimiter, identifier and property
+    columns (with their inferred types) and any problem with the file itself."""
+    ids = [c.header.strip() for c in preview.columns if c.role == "identifier"]
+    props = [c for c in preview.columns if c.role == "property"]
+    text = (
+        f"{preview.total_rows:,} rows, {preview.delimiter}-separated. Identifier columns: "
+        f"{', '.join(ids) or 'none'}. {len(props)} property columns"
+        f"{': ' + '; '.join(f'{c.header}: {c.detail}' for c in props) if props else ''}."
+    )
+    if preview.problems:
+        text += " " + " ".join(p.describe() for p in preview.problems)
+    return text
+
+
+def describe_resumable(preview: FilePreview) -> str | None:
+    """The resume offer for an unfinished run of this file (None: there is none)."""
+    run = preview.resumable
+    if run is None and preview.other_account is None:
+        return None
+    if run is None:
+        return (
+            f"An unfinished run of this file wrote to account “{preview.other_account}”. "
+            "Switch to that account to resume it."
+        )
+    counts = preview.resumable_counts
+    done = counts.get("sent", 0) + counts.get("skipped-invalid", 0) + counts.get("skipped-empty", 0)
+    left = max(0, run.total_rows - done)
+    failed = counts.get("failed", 0)
+    return (
+        f"Run {run.id} of this file ({run.status}) has {done:,} of {run.total_rows:,} "
+        f"rows done and {left:,} left to send"
+        f"{f', {failed:,} of them failed' if failed else ''}. Resume it?"
+    )

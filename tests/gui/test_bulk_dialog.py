@@ -318,3 +318,32 @@ def test_controls_follow_the_state_and_have_names(qtbot, make_dialog, tmp_path):
         "bulkResumeButton", "bulkCancelButton", "bulkRerunButton", "bulkExportButton",
         "bulkResumeRunButton", "bulkCloseButton",
     } <= named  # fmt: skip
+
+
+def test_a_staged_dialog_is_built_one_part_per_step_and_then_works(
+    qtbot, sandbox, database, history_store, registry, tmp_path
+):
+    session = BulkSession(Journal(database), history=history_store)
+    target = BulkTarget(
+        "Sandbox", sandbox.base_url, "Writing to: Northwind (northwind-outfitters)",
+        lambda: sandbox.api_key, registry,
+    )  # fmt: skip
+    dialog = BulkDialog(session, lambda: target, staged=True)
+    qtbot.addWidget(dialog)
+    try:
+        assert not hasattr(dialog, "start_button")  # nothing but the models yet
+        dialog.set_masked(True)  # asked mid-build: applied to every label once built
+        steps = 0
+        while dialog.build_step():
+            steps += 1
+        assert steps >= 4 and not dialog.build_step()
+        assert dialog.target_label.text() == "Writing to: Northwind (northwind-outfitters)"
+        dialog.progress_label.setText("Row 2: +14155550100 sent")
+        assert "+14155550100" not in dialog.progress_label.text()
+        assert dialog.results_model.masked and dialog.preview_model.masked
+        dialog.show()
+        open_and_wait(qtbot, dialog, write_rows(tmp_path, 2))  # its signals are connected
+        assert dialog.preview_model.rowCount() == 2
+    finally:
+        dialog.close()
+        session.shutdown()

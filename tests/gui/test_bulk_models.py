@@ -2,22 +2,20 @@
 
 from __future__ import annotations
 
-from PySide6.QtCore import QModelIndex, Qt
+from PySide6.QtCore import QModelIndex, QModelRoleData, QModelRoleDataSpan, Qt
+from PySide6.QtGui import QBrush
 
 from attentive_desktop.api.bulk import BulkProgress, RowOutcome
 from attentive_desktop.core.bulk_rows import check_file
 from attentive_desktop.core.csv_input import Problem
-from attentive_desktop.gui.bulk_models import (
-    PreviewModel,
-    ProblemsModel,
+from attentive_desktop.gui.bulk_models import PreviewModel, ProblemsModel, StateRole, describe_check
+from attentive_desktop.gui.bulk_preview import PreviewColumn
+from attentive_desktop.gui.bulk_results import (
     ResultsFilterProxy,
     ResultsModel,
-    StateRole,
-    describe_check,
     describe_progress,
     format_eta,
 )
-from attentive_desktop.gui.bulk_preview import PreviewColumn
 
 H = Qt.Orientation.Horizontal
 
@@ -151,3 +149,46 @@ def test_progress_text_has_rate_and_eta():
     assert "148.2 rows/s" in text and "0:04 left" in text and "paused" not in text
     assert format_eta(None) == "—"
     assert format_eta(3725) == "1:02:05"
+
+
+def test_results_proxy_answers_every_role_of_a_cell_as_data_does():
+    # A delegate asks for all its roles in one multiData call; the proxy answers it in one
+    # call into Python per cell. What it answers must be what data() says, role by role.
+    model, proxy = ResultsModel(), ResultsFilterProxy()
+    proxy.setSourceModel(model)
+    model.add_outcomes([outcome(2), outcome(3, "failed", "Attentive said no")])
+    model.flush()
+    roles = [
+        Qt.ItemDataRole.DisplayRole, Qt.ItemDataRole.ToolTipRole, Qt.ItemDataRole.ForegroundRole,
+        Qt.ItemDataRole.TextAlignmentRole, Qt.ItemDataRole.DecorationRole, StateRole,
+    ]  # fmt: skip
+    checked = 0
+    for row in range(proxy.rowCount()):
+        for column in range(proxy.columnCount()):
+            index = proxy.index(row, column)
+            for role in roles:
+                role_data = QModelRoleData(int(role))
+                proxy.multiData(index, QModelRoleDataSpan(role_data))
+                expected = proxy.data(index, role)
+                if isinstance(expected, QBrush):
+                    assert role_data.data().color() == expected.color()
+                else:
+                    assert role_data.data() == expected, (row, column, role)
+                checked += expected is not None
+    assert checked >= 2 * 5 * 2  # display and state everywhere, plus tooltip/colour/alignment
+
+
+def test_results_cells_follow_updates_and_masking():
+    model = ResultsModel()
+    model.add_outcome(outcome(2))
+    model.flush()
+    status, identifier = model.index(0, 2), model.index(0, 1)
+    assert status.data() == "Sent" and identifier.data() == "+14155550002"
+    model.add_outcome(outcome(2, "failed", "timeout"))
+    model.flush()
+    assert status.data() == "Failed"
+    assert status.data(Qt.ItemDataRole.ForegroundRole) is not None
+    model.set_masked(True)
+    assert identifier.data() != "+14155550002"
+    model.set_masked(False)
+    assert identifier.data() == "+14155550002"

@@ -34,6 +34,7 @@ LATER = (
     # The Bulk dialog, built hidden once start-up has finished (BulkAction.prepare):
     "attentive_desktop.gui.bulk_dialog",
     "attentive_desktop.gui.bulk_models",
+    "attentive_desktop.gui.bulk_results",
     "attentive_desktop.gui.bulk_session",
 )
 
