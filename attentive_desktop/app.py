@@ -60,6 +60,11 @@ def build_parser() -> argparse.ArgumentParser:
 def main(argv: Sequence[str] | None = None) -> int:
     """Entry point of `attentive-desktop` and `python -m attentive_desktop`."""
     args_list = list(sys.argv[1:] if argv is None else argv)
+    if args_list[:1] == ["_bulk-engine"]:
+        # A bulk run the window started in a child process (api/bulk_process.py): no Qt.
+        from attentive_desktop.api.bulk_process import child_main
+
+        return child_main()
     if args_list and not args_list[0].startswith("-"):
         # Sub-commands (get, set, bulk) run the command line, which never imports Qt.
         from attentive_desktop import cli

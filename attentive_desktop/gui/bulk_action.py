@@ -41,10 +41,12 @@ class BulkAction(QObject):
         self._region = region
         self.dialog: BulkDialog | None = None
         self.session: BulkSession | None = None
-        self._steps = [self._import_models, self._import_session, self._import_dialog]
-        self._steps += [self._build_session, self._build_dialog, self._polish_dialog]
+        self._steps = [self._import_models, self._import_session, self._build_session]
+        self._steps += [self._await_engine, self._import_dialog, self._build_dialog]
+        self._steps.append(self._polish_dialog)
         self._steps.append(self._render_dialog)
         self._closed = False
+        self._waiting = False  # for the worker to load the engine (_await_engine)
         self.action = QAction("&Bulk update from CSV…", window)
         self.action.setObjectName("bulkAction")
         self.action.setShortcut(QKeySequence(SHORTCUT))
@@ -87,7 +89,8 @@ class BulkAction(QObject):
     def _next_step(self) -> None:
         if self._steps and not self._closed:
             self._steps.pop(0)()
-            QTimer.singleShot(0, self._next_step)
+            if not self._waiting:
+                QTimer.singleShot(0, self._next_step)
 
     def _import_models(self) -> None:
         import attentive_desktop.gui.bulk_models
@@ -112,6 +115,19 @@ class BulkAction(QObject):
         model = getattr(getattr(self._window, "history", None), "model", None)
         if model is not None and hasattr(model, "prepend"):
             self.session.historyRecorded.connect(model.prepend)
+
+    def _await_engine(self) -> None:
+        # The worker is loading the engine's modules: the next steps wait for it, as their
+        # GUI-thread work and those imports would take turns holding the GIL (stalls >16 ms).
+        assert self.session is not None
+        if not self.session.engine_loaded:
+            self._waiting = True
+            self.session.engineLoaded.connect(self._engine_loaded)
+
+    def _engine_loaded(self) -> None:
+        if self._waiting:
+            self._waiting = False
+            QTimer.singleShot(0, self._next_step)
 
     def _build_dialog(self) -> None:
         # One part of the dialog per tick (BulkDialog.build_step): built at once, the widgets
@@ -148,8 +164,11 @@ class BulkAction(QObject):
     def open(self) -> BulkDialog:
         """Show the Bulk dialog (building what `prepare` has not yet) and bring it to the
         front."""
+        self._waiting = False
         while self._steps:
-            self._steps.pop(0)()
+            step = self._steps.pop(0)
+            if step != self._await_engine:  # opening now: the engine loads when it is used
+                step()
         assert self.dialog is not None
         self.dialog.refresh_target()
         self.dialog.show()

@@ -1,9 +1,9 @@
 """The Bulk dialog's engine room: preview, dry run, runs and reports, all on a worker thread.
 
 BulkSession owns its own WorkerThread (the app's one background primitive; a run keeps it
-busy for minutes, so it is not the ApiService's). The BulkRunner's callbacks fire on the
-runner's and the sending threads: they emit private signals that Qt queues to this object on
-the GUI thread, which re-emits them as the public signals below.
+busy for minutes). A run's rows are sent by a child process (api/bulk_process.py) whose
+events the worker job relays; private signals queue them to the GUI thread, re-emitted as
+the public signals below. With a client_factory (tests' fakes) the BulkRunner runs in-process.
 """
 
 from __future__ import annotations
@@ -11,35 +11,30 @@ from __future__ import annotations
 import logging
 import threading
 from collections.abc import Callable, Iterable
-from dataclasses import dataclass
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
 from PySide6.QtCore import QObject, Signal, Slot
 
+from attentive_desktop.gui.bulk_jobs import (
+    BulkTarget,
+    NoKeyError,
+    StopCheck,
+    engine_request,
+    import_engine,
+    key_for,
+)
 from attentive_desktop.gui.worker import CancelToken, WorkerThread
 
 if TYPE_CHECKING:
     from attentive_desktop.api.bulk import BulkRunner
+    from attentive_desktop.api.bulk_process import BulkProcess
     from attentive_desktop.store.history import HistoryStore
     from attentive_desktop.store.journal import Journal
 
 log = logging.getLogger(__name__)
 
 MAX_PROBLEMS = 10_000  # dry-run problems kept for the table (all are counted)
-
-
-@dataclass(frozen=True)
-class BulkTarget:
-    """Where a run writes: account name, base URL, the "Writing to: …" line, and how to get
-    the key (``key()`` is called on the worker thread, never the GUI thread). ``registry`` is
-    that account's SchemaRegistry (captured, so switching accounts mid-run changes nothing)."""
-
-    account: str
-    base_url: str
-    description: str
-    key: Callable[[], str | None]
-    registry: Any = None
 
 
 class BulkSession(QObject):
@@ -57,6 +52,7 @@ class BulkSession(QObject):
         failed(str message): a job failed, in plain words (never the key)
         busyChanged(bool)
         historyRecorded(object HistoryRecord): an unsuccessful request attempt was stored
+        engineLoaded(): the engine's modules, loaded on the worker at construction, are in
     """
 
     previewReady = Signal(object)
@@ -70,6 +66,7 @@ class BulkSession(QObject):
     failed = Signal(str)
     busyChanged = Signal(bool)
     historyRecorded = Signal(object)
+    engineLoaded = Signal()
 
     # Emitted from the runner's threads; queued to the slots below on the GUI thread.
     _opened = Signal(object)
@@ -86,9 +83,13 @@ class BulkSession(QObject):
         region: str = "US",
         workers: int | None = None,
         client_factory: Callable[..., Any] | None = None,
+        in_process: bool | None = None,
         parent: QObject | None = None,
     ) -> None:
         super().__init__(parent)
+        # Runs send from a child process (api/bulk_process.py) unless ``in_process``; a
+        # ``client_factory`` (a test's fake transport) cannot cross into one.
+        self._in_process = client_factory is not None if in_process is None else in_process
         self._journal = journal
         self._history = history
         self._region = region
@@ -110,10 +111,11 @@ class BulkSession(QObject):
         # The engine's modules (CSV checks, phone metadata, the runner) load on the worker
         # while the window is idle, so the first preview or dry run does not wait for them:
         # importing them then stalled the GUI thread 20–30 ms (bench/gui_stall.py).
-        self._thread.worker.submit(_import_engine)
+        self._engine_job: int | None = self._thread.worker.submit(import_engine)
         self._jobs: dict[int, tuple[str, Callable[[Any], None]]] = {}  # id → (kind, on done)
         self._secrets: tuple[str, ...] = ()
-        self.runner: BulkRunner | None = None
+        self.runner: BulkRunner | BulkProcess | None = None
+        self.last_progress: Any = None  # the latest BulkProgress of the run in progress
         self._closed = False
 
     # --- jobs (GUI thread) ----------------------------------------------------------------
@@ -139,14 +141,14 @@ class BulkSession(QObject):
         def job(token: CancelToken) -> object:
             def on_problem(_problem: object) -> None:
                 if token.cancelled:
-                    raise _Stop
+                    raise StopCheck
 
             try:
                 return check_file(
                     path, region=self._region, schema=registry, keep=MAX_PROBLEMS,
                     on_problem=on_problem,
                 )  # fmt: skip
-            except _Stop:
+            except StopCheck:
                 return None
 
         return self._submit(job, "check", self.checked.emit)
@@ -156,6 +158,9 @@ class BulkSession(QObject):
         re-sends its failed and pending rows). Ends in ``finished`` or ``failed``."""
         from attentive_desktop.api.bulk import DEFAULT_WORKERS, BulkRunner
 
+        self.last_progress = None
+        if not self._in_process:
+            return self._start_process(path, target, resume)
         registry = target.registry
         runner = BulkRunner(
             self._factory_for(target),
@@ -179,10 +184,43 @@ class BulkSession(QObject):
             self._opened.emit(run)
             if resume:
                 self._loaded.emit(list(journal.rows(run.id)))
-            summary = runner.execute(run)
-            if summary.pending:  # cancelled or stopped: show the rows left to send
-                self._loaded.emit(list(journal.rows(run.id, states=("pending",))))
-            return summary
+            return self._pending_shown(runner.execute(run))
+
+        return self._submit(job, "run", self.finished.emit)
+
+    def _pending_shown(self, summary: Any) -> Any:
+        if summary.pending:  # cancelled or stopped: show the rows left to send
+            self._loaded.emit(list(self._journal.rows(summary.run_id, states=("pending",))))
+        return summary
+
+    def _start_process(self, path: str | Path, target: BulkTarget, resume: bool) -> int:
+        from attentive_desktop.api.bulk_process import BulkProcess, EngineEvents
+
+        journal, history, registry = self._journal, self._history, target.registry
+
+        def opened(run: Any) -> None:
+            self._opened.emit(run)
+            if resume:
+                self._loaded.emit(list(journal.rows(run.id)))
+
+        def recorded(history_id: int) -> None:
+            stored = history.get(history_id) if history is not None else None
+            if stored is not None:
+                self._recorded.emit(stored)
+
+        events = EngineEvents(
+            opened=opened, progress=self._progress.emit, row=self._queue_row,
+            recorded=recorded, learned=registry.learn_all if registry is not None else list,
+        )  # fmt: skip
+        process = self.runner = BulkProcess(events)
+
+        def job(token: CancelToken) -> object:
+            token.add_callback(process.cancel)
+            key = key_for(target)  # on the worker thread: the keychain may take its time
+            self._secrets = (key,)
+            settings = (resume, self._workers, self._region)
+            request = engine_request(journal, path, target, key, *settings)
+            return self._pending_shown(process.run(request))
 
         return self._submit(job, "run", self.finished.emit)
 
@@ -238,15 +276,11 @@ class BulkSession(QObject):
     # --- worker side ----------------------------------------------------------------------
 
     def _factory_for(self, target: BulkTarget) -> Callable[[Any], Any]:
-        custom = self._client_factory
-
         def make(hook: Any) -> Any:
-            key = target.key()  # on the worker thread: the keychain may take its time
-            if not key:
-                raise _NoKey(f"There is no API key for “{target.account}” on this computer.")
+            key = key_for(target)  # on the worker thread: the keychain may take its time
             self._secrets = (key,)
-            if custom is not None:
-                return custom(target.base_url, key, hook)
+            if self._client_factory is not None:
+                return self._client_factory(target.base_url, key, hook)
             from attentive_desktop.api.client import AttentiveClient
 
             return AttentiveClient(target.base_url, key, on_exchange=hook)
@@ -266,8 +300,7 @@ class BulkSession(QObject):
             try:
                 stored = history.get(history.append(exchange, account=account))
             except Exception:
-                log.exception("could not store a request in the history")
-                return
+                return log.exception("could not store a request in the history")
             if stored is not None:
                 self._recorded.emit(stored)
 
@@ -291,19 +324,35 @@ class BulkSession(QObject):
             self.busyChanged.emit(False)
         return entry[1] if entry is not None else None
 
+    @property
+    def engine_loaded(self) -> bool:
+        """True once the engine's modules are loaded (or failed to: a job will say why)."""
+        return self._engine_job is None
+
+    def _engine_done(self, job_id: int) -> bool:
+        if job_id != self._engine_job:
+            return False
+        self._engine_job = None
+        self.engineLoaded.emit()
+        return True
+
     @Slot(int, object)
     def _on_succeeded(self, job_id: int, result: object) -> None:
+        if self._engine_done(job_id):
+            return
         done = self._end(job_id)
         if done is not None and result is not None:
             done(result)
 
     @Slot(int, object)
     def _on_failed(self, job_id: int, exc: object) -> None:
-        if self._end(job_id) is None:
+        if self._engine_done(job_id) or self._end(job_id) is None:
             return
         from attentive_desktop.gui.api_service import describe_error
 
-        if isinstance(exc, _NoKey) or type(exc).__name__ in ("BulkFileError", "ResumeError"):
+        if isinstance(exc, NoKeyError) or type(exc).__name__ in (
+            "BulkFileError", "ResumeError", "EngineFailed"
+        ):  # fmt: skip
             message = str(exc)
         else:
             message, _kind = describe_error(exc, self._secrets)  # type: ignore[arg-type]
@@ -323,6 +372,7 @@ class BulkSession(QObject):
 
     @Slot(object)
     def _relay_progress(self, progress: object) -> None:
+        self.last_progress = progress
         self.progressed.emit(progress)
 
     def _queue_row(self, outcome: object) -> None:
@@ -345,18 +395,3 @@ class BulkSession(QObject):
     @Slot(object)
     def _relay_recorded(self, record: object) -> None:
         self.historyRecorded.emit(record)
-
-
-class _Stop(Exception):
-    """Ends a cancelled dry run early."""
-
-
-class _NoKey(Exception):
-    """The account has no API key here."""
-
-
-def _import_engine(_token: CancelToken) -> None:
-    """Load the bulk engine's modules (run on the bulk worker thread)."""
-    import attentive_desktop.api.bulk
-    import attentive_desktop.core.bulk_rows
-    import attentive_desktop.core.csv_input  # noqa: F401

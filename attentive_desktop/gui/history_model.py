@@ -57,6 +57,14 @@ SortRole = Qt.ItemDataRole.UserRole + 2
 _ASCII_LOWER = str.maketrans(string.ascii_uppercase, string.ascii_lowercase)
 _ERROR_COLOUR = "#c62828"
 _Index = QModelIndex | QPersistentModelIndex
+# Plain ints and one brush for data(), which runs for every visible cell and role.
+_DISPLAY = int(Qt.ItemDataRole.DisplayRole)
+_TOOLTIP = int(Qt.ItemDataRole.ToolTipRole)
+_ACCESSIBLE = int(Qt.ItemDataRole.AccessibleTextRole)
+_ALIGNMENT = int(Qt.ItemDataRole.TextAlignmentRole)
+_FOREGROUND = int(Qt.ItemDataRole.ForegroundRole)
+_RIGHT_ALIGNED = int(Qt.AlignmentFlag.AlignRight | Qt.AlignmentFlag.AlignVCenter)
+_ERROR_BRUSH = QBrush(QColor(_ERROR_COLOUR))
 
 
 def matches_filter(record: HistoryRecord, text: str) -> bool:
@@ -237,21 +245,21 @@ class HistoryTableModel(QAbstractTableModel):
         return self._data(record, column, role)
 
     def _data(self, record: HistoryRecord, column: int, role: int) -> Any:
-        if role == Qt.ItemDataRole.DisplayRole:
+        if role == _DISPLAY:
             return _display(record, column)
         if role == SortRole:
             return _sort_key(record, column)
         if role == RecordRole:
             return record
-        if role == Qt.ItemDataRole.ToolTipRole:
+        if role == _TOOLTIP:
             return _tooltip(record, column)
-        if role == Qt.ItemDataRole.AccessibleTextRole:
+        if role == _ACCESSIBLE:
             return f"{HEADERS[column]}: {_display(record, column)}"
-        if role == Qt.ItemDataRole.TextAlignmentRole and column in (STATUS, DURATION, ATTEMPTS):
-            return int(Qt.AlignmentFlag.AlignRight | Qt.AlignmentFlag.AlignVCenter)
-        if role == Qt.ItemDataRole.ForegroundRole and column == STATUS:
+        if role == _ALIGNMENT and column in (STATUS, DURATION, ATTEMPTS):
+            return _RIGHT_ALIGNED
+        if role == _FOREGROUND and column == STATUS:
             failed = record.status is None or record.status >= 400
-            return QBrush(QColor(_ERROR_COLOUR)) if failed else None
+            return _ERROR_BRUSH if failed else None
         return None
 
     # --- internals ------------------------------------------------------------------------
@@ -366,6 +374,14 @@ class HistoryFilterProxy(QSortFilterProxyModel):
         super().__init__(parent)
         self.setSortRole(SortRole)
         self.setDynamicSortFilter(True)
+
+    def multiData(self, index: _Index, roleDataSpan: Any) -> None:
+        # A delegate asks for ~8 roles per cell at once; Qt's proxy would make one call into
+        # Python per role (and two more per index it maps), here it is one per cell. Each
+        # call from Qt into Python can wait for the GIL behind worker threads.
+        source, model = self.mapToSource(index), self.sourceModel()
+        for role_data in roleDataSpan:
+            role_data.setData(model.data(source, role_data.role()))
 
     def record_at(self, row: int) -> HistoryRecord | None:
         """The record on a proxy row, or None."""

@@ -88,6 +88,11 @@ class Journal:
         self._db = db
         self._write = threading.Lock()
 
+    @property
+    def database(self) -> Database:
+        """The database the journal lives in."""
+        return self._db
+
     # -- runs --------------------------------------------------------------------------------
 
     def create_run(

@@ -70,6 +70,12 @@ def run_and_wait(qtbot, dialog: BulkDialog, start) -> object:
     return blocker.args[0]
 
 
+def rows_done(dialog: BulkDialog) -> int:
+    """Rows done in the latest progress snapshot of the run in progress (0 before one)."""
+    progress = dialog.session.last_progress
+    return progress.done if progress is not None else 0
+
+
 def posts(sandbox) -> list:
     return [r for r in sandbox.requests if r.method == "POST"]
 
@@ -171,11 +177,14 @@ def test_pause_then_resume_completes(qtbot, make_dialog, sandbox, tmp_path):
     open_and_wait(qtbot, dialog, path)
     with qtbot.waitSignal(dialog.session.finished, timeout=RUN_TIMEOUT) as done:
         dialog.start()
-        qtbot.waitUntil(lambda: dialog.session.runner.progress().done >= 10, timeout=RUN_TIMEOUT)
+        qtbot.waitUntil(lambda: rows_done(dialog) >= 10, timeout=RUN_TIMEOUT)
         dialog.pause_button.click()
         assert dialog.resume_button.isEnabled() and not dialog.pause_button.isEnabled()
-        runner = dialog.session.runner
-        qtbot.waitUntil(lambda: runner.in_flight == 0, timeout=RUN_TIMEOUT)
+        # The run sends from a child process: once a snapshot says paused, the next one
+        # comes after the requests in flight (20 ms each) have finished.
+        qtbot.waitUntil(lambda: dialog.session.last_progress.paused, timeout=RUN_TIMEOUT)
+        with qtbot.waitSignal(dialog.session.progressed, timeout=RUN_TIMEOUT):
+            pass
         sent_while_pausing = len(posts(sandbox))
         for _ in range(2):  # two progress snapshots later, nothing more went out
             with qtbot.waitSignal(dialog.session.progressed, timeout=RUN_TIMEOUT) as snap:
@@ -198,7 +207,7 @@ def test_cancel_leaves_rows_pending_and_the_run_can_be_resumed(
     open_and_wait(qtbot, dialog, path)
     with qtbot.waitSignal(dialog.session.finished, timeout=RUN_TIMEOUT) as done:
         dialog.start()
-        qtbot.waitUntil(lambda: dialog.session.runner.progress().done >= 5, timeout=RUN_TIMEOUT)
+        qtbot.waitUntil(lambda: rows_done(dialog) >= 5, timeout=RUN_TIMEOUT)
         dialog.cancel_button.click()
     summary = done.args[0]
     dialog.results_model.flush()
@@ -295,7 +304,7 @@ def test_event_loop_keeps_running_during_a_run(qtbot, make_dialog, sandbox, tmp_
     with qtbot.waitSignal(dialog.session.finished, timeout=RUN_TIMEOUT):
         dialog.start()
         heartbeat.start()
-        qtbot.waitUntil(lambda: dialog.session.runner.progress().done >= 30, timeout=RUN_TIMEOUT)
+        qtbot.waitUntil(lambda: rows_done(dialog) >= 30, timeout=RUN_TIMEOUT)
         during = len(ticks)
     heartbeat.stop()
     assert during >= 20  # ≥ 0.5 s of run at 60 rows/s: the 5 ms timer kept firing

@@ -11,6 +11,7 @@ from attentive_desktop.store.journal import Journal
 from attentive_desktop.store.paths import AppPaths
 from attentive_desktop.store.secrets import SecretStore
 from tests.fakes import FakeKeyring
+from tests.gui.test_bulk_dialog import rows_done
 
 TARGET = "Writing to: Northwind Outfitters (Sandbox) (northwind-outfitters)"
 
@@ -91,7 +92,7 @@ def test_closing_the_window_mid_run_cancels_and_keeps_rows_pending(
         dialog.open_file(path)
     dialog.start()
     qtbot.waitUntil(lambda: dialog.run_id is not None, timeout=10_000)
-    qtbot.waitUntil(lambda: dialog.session.runner.progress().done >= 3, timeout=10_000)
+    qtbot.waitUntil(lambda: rows_done(dialog) >= 3, timeout=10_000)
     run_id = dialog.run_id
     window.close()  # shuts the bulk worker down: the run is cancelled, not killed
     database = Database(AppPaths.from_environment().database)  # the window closed its own

@@ -7,7 +7,8 @@ import threading
 from datetime import datetime
 
 import pytest
-from PySide6.QtCore import QModelIndex, Qt
+from PySide6.QtCore import QModelIndex, QModelRoleData, QModelRoleDataSpan, Qt
+from PySide6.QtGui import QBrush
 
 from attentive_desktop.gui.history_model import (
     ATTEMPTS,
@@ -221,6 +222,32 @@ def test_proxy_sorts_loaded_rows_by_raw_values(model):
     assert keys == sorted(keys, reverse=True)
     assert statuses[0] == 429 and statuses[-1] is None
     assert proxy.canFetchMore(QModelIndex())
+
+
+def test_proxy_answers_every_role_of_a_cell_as_data_does(model):
+    # The view's delegate asks for a cell's roles in one multiData call, answered in Python.
+    proxy = HistoryFilterProxy()
+    proxy.setSourceModel(model)
+    proxy.sort(STATUS, Qt.SortOrder.DescendingOrder)
+    roles = [
+        Qt.ItemDataRole.DisplayRole, Qt.ItemDataRole.ToolTipRole,
+        Qt.ItemDataRole.AccessibleTextRole, Qt.ItemDataRole.TextAlignmentRole,
+        Qt.ItemDataRole.ForegroundRole, Qt.ItemDataRole.DecorationRole,
+    ]  # fmt: skip
+    coloured = 0
+    for row in (0, 1, proxy.rowCount() - 1):
+        for column in range(proxy.columnCount()):
+            index = proxy.index(row, column)
+            for role in roles:
+                role_data = QModelRoleData(int(role))
+                proxy.multiData(index, QModelRoleDataSpan(role_data))
+                expected = proxy.data(index, role)
+                if isinstance(expected, QBrush):
+                    coloured += 1
+                    assert role_data.data().color() == expected.color()
+                else:
+                    assert role_data.data() == expected, (row, column, role)
+    assert coloured >= 1  # the failed statuses at the top are coloured
 
 
 def test_model_passes_the_qt_model_checks(qtmodeltester, model):
