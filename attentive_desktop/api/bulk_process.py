@@ -16,6 +16,7 @@ from __future__ import annotations
 
 import dataclasses
 import json
+import os
 import subprocess
 import sys
 import threading
@@ -179,8 +180,10 @@ class BulkProcess:
 def child_main(stdin: IO[bytes] | None = None, stdout: IO[bytes] | None = None) -> int:
     """The engine: read an EngineRequest, run it, write events. Exit 0 when the run ended
     (whatever its rows' outcome), 2 when it could not start."""
-    stdin = stdin or sys.stdin.buffer
-    stdout = stdout or sys.stdout.buffer
+    # A windowed (GUI-subsystem) executable may start without sys.stdin/sys.stdout even when
+    # its parent handed it pipes: then the pipes are still descriptors 0 and 1.
+    stdin = stdin or (sys.stdin.buffer if sys.stdin is not None else os.fdopen(0, "rb"))
+    stdout = stdout or (sys.stdout.buffer if sys.stdout is not None else os.fdopen(1, "wb"))
     request = EngineRequest(**json.loads(stdin.readline()))
     out = threading.Lock()
 
