@@ -21,12 +21,10 @@ from PySide6.QtCore import (
 from PySide6.QtGui import QBrush, QColor
 
 from attentive_desktop.gui.bulk_preview import PreviewColumn
+from attentive_desktop.gui.cells import DISPLAY, ERROR_COLOUR, WARNING_COLOUR
 
 AnyIndex = QModelIndex | QPersistentModelIndex
 """What a model method may be given as an index."""
-DISPLAY = Qt.ItemDataRole.DisplayRole
-ERROR_COLOUR = "#c62828"
-_WARNING_COLOUR = "#a15c00"
 SortRole = Qt.ItemDataRole.UserRole + 1
 """The raw value a column sorts by (row numbers as ints)."""
 StateRole = Qt.ItemDataRole.UserRole + 2
@@ -186,7 +184,7 @@ class ProblemsModel(MaskingMixin, QAbstractTableModel):
         if role == Qt.ItemDataRole.ToolTipRole and column == 4:
             return self._shown(p.message, role)
         if role == Qt.ItemDataRole.ForegroundRole and column == 2:
-            colour = {"error": ERROR_COLOUR, "warning": _WARNING_COLOUR}.get(p.severity)
+            colour = {"error": ERROR_COLOUR, "warning": WARNING_COLOUR}.get(p.severity)
             return QBrush(QColor(colour)) if colour else None
         return None
 

@@ -18,30 +18,29 @@ from PySide6.QtCore import (
     QTimer,
     Signal,
 )
-from PySide6.QtGui import QBrush, QColor
 
 from attentive_desktop.core._text import clock_text
 from attentive_desktop.gui.bulk_models import (
-    DISPLAY,
-    ERROR_COLOUR,
     STATE_LABELS,
     AnyIndex,
     MaskingMixin,
     SortRole,
     StateRole,
 )
+from attentive_desktop.gui.cells import (
+    ALIGNMENT,
+    DISPLAY,
+    ERROR_BRUSH,
+    FOREGROUND,
+    RIGHT_ALIGNED,
+    TOOLTIP,
+    answer_roles,
+)
 
 FLUSH_MS = 250
 """Milliseconds between two inserts into the results table. Each insert repaints the visible
 rows; during a run that repaint competes with the sending threads for the GIL."""
 
-_ROLE = Qt.ItemDataRole
-# Plain ints for the results' hot path (data() runs for every visible cell and role on each
-# repaint): comparing and building enum members costs Python calls, an int costs none.
-_TOOLTIP = int(_ROLE.ToolTipRole)
-_FOREGROUND = int(_ROLE.ForegroundRole)
-_ALIGNMENT = int(_ROLE.TextAlignmentRole)
-_RIGHT_ALIGNED = int(Qt.AlignmentFlag.AlignRight | Qt.AlignmentFlag.AlignVCenter)
 
 RESULT_HEADERS = ("Row", "Identifier", "Status", "Attempts", "Message")
 
@@ -176,18 +175,17 @@ class ResultsModel(MaskingMixin, QAbstractTableModel):
             shown = str(entry[column])
         else:
             shown = self._shown(entry[column], DISPLAY, identifier=column == 1)
-        roles = {int(DISPLAY): shown, int(SortRole): entry[column], int(StateRole): entry[2]}
+        roles = {DISPLAY: shown, int(SortRole): entry[column], int(StateRole): entry[2]}
         if column == 4 and entry[4]:
-            roles[_TOOLTIP] = self._shown(entry[4], _TOOLTIP)
+            roles[TOOLTIP] = self._shown(entry[4], TOOLTIP)
         if column == 2 and entry[2] in _BAD:
-            roles[_FOREGROUND] = _ERROR_BRUSH
+            roles[FOREGROUND] = ERROR_BRUSH
         if column in (0, 3):
-            roles[_ALIGNMENT] = _RIGHT_ALIGNED
+            roles[ALIGNMENT] = RIGHT_ALIGNED
         return roles
 
 
 _BAD = frozenset({"failed", "skipped-invalid"})
-_ERROR_BRUSH = QBrush(QColor(ERROR_COLOUR))
 
 
 class ResultsFilterProxy(QSortFilterProxyModel):
@@ -213,16 +211,13 @@ class ResultsFilterProxy(QSortFilterProxyModel):
         return self._state
 
     def multiData(self, index: AnyIndex, roleDataSpan: Any) -> None:
-        # A view's delegate asks for ~7 roles per cell at once. Qt's proxy would answer with
-        # one call into Python per role (plus two per index it maps); answering here costs one
-        # per cell. During a bulk run, 24 sending threads want the GIL, and each call into
-        # Python from the paint can wait for it: a repaint of the results took 14–20 ms.
+        # One call into Python per cell, from the cell cache (see gui/cells.py): repaints of
+        # the results table during a run stalled the window 14–20 ms, call by call.
         source = self.mapToSource(index)
         if not source.isValid():
             return
         roles = self.sourceModel().cell(source.row(), source.column())  # type: ignore[attr-defined]
-        for role_data in roleDataSpan:
-            role_data.setData(roles.get(role_data.role()))
+        answer_roles(roleDataSpan, roles.get)
 
     def filterAcceptsRow(self, source_row: int, source_parent: AnyIndex) -> bool:
         if self._state is None:

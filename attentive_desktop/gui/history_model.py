@@ -17,8 +17,17 @@ from PySide6.QtCore import (
     Signal,
     Slot,
 )
-from PySide6.QtGui import QBrush, QColor
 
+from attentive_desktop.gui.cells import (
+    ACCESSIBLE,
+    ALIGNMENT,
+    DISPLAY,
+    ERROR_BRUSH,
+    FOREGROUND,
+    RIGHT_ALIGNED,
+    TOOLTIP,
+    answer_roles,
+)
 from attentive_desktop.gui.history_match import record_matches
 
 if TYPE_CHECKING:
@@ -55,16 +64,7 @@ SortRole = Qt.ItemDataRole.UserRole + 2
 """The raw value a column sorts by (epoch seconds, status code or -1, milliseconds, …)."""
 
 _ASCII_LOWER = str.maketrans(string.ascii_uppercase, string.ascii_lowercase)
-_ERROR_COLOUR = "#c62828"
 _Index = QModelIndex | QPersistentModelIndex
-# Plain ints and one brush for data(), which runs for every visible cell and role.
-_DISPLAY = int(Qt.ItemDataRole.DisplayRole)
-_TOOLTIP = int(Qt.ItemDataRole.ToolTipRole)
-_ACCESSIBLE = int(Qt.ItemDataRole.AccessibleTextRole)
-_ALIGNMENT = int(Qt.ItemDataRole.TextAlignmentRole)
-_FOREGROUND = int(Qt.ItemDataRole.ForegroundRole)
-_RIGHT_ALIGNED = int(Qt.AlignmentFlag.AlignRight | Qt.AlignmentFlag.AlignVCenter)
-_ERROR_BRUSH = QBrush(QColor(_ERROR_COLOUR))
 
 
 def matches_filter(record: HistoryRecord, text: str) -> bool:
@@ -245,21 +245,21 @@ class HistoryTableModel(QAbstractTableModel):
         return self._data(record, column, role)
 
     def _data(self, record: HistoryRecord, column: int, role: int) -> Any:
-        if role == _DISPLAY:
+        if role == DISPLAY:
             return _display(record, column)
         if role == SortRole:
             return _sort_key(record, column)
         if role == RecordRole:
             return record
-        if role == _TOOLTIP:
+        if role == TOOLTIP:
             return _tooltip(record, column)
-        if role == _ACCESSIBLE:
+        if role == ACCESSIBLE:
             return f"{HEADERS[column]}: {_display(record, column)}"
-        if role == _ALIGNMENT and column in (STATUS, DURATION, ATTEMPTS):
-            return _RIGHT_ALIGNED
-        if role == _FOREGROUND and column == STATUS:
+        if role == ALIGNMENT and column in (STATUS, DURATION, ATTEMPTS):
+            return RIGHT_ALIGNED
+        if role == FOREGROUND and column == STATUS:
             failed = record.status is None or record.status >= 400
-            return _ERROR_BRUSH if failed else None
+            return ERROR_BRUSH if failed else None
         return None
 
     # --- internals ------------------------------------------------------------------------
@@ -376,12 +376,9 @@ class HistoryFilterProxy(QSortFilterProxyModel):
         self.setDynamicSortFilter(True)
 
     def multiData(self, index: _Index, roleDataSpan: Any) -> None:
-        # A delegate asks for ~8 roles per cell at once; Qt's proxy would make one call into
-        # Python per role (and two more per index it maps), here it is one per cell. Each
-        # call from Qt into Python can wait for the GIL behind worker threads.
+        # One call into Python per cell, not per role (see gui/cells.py).
         source, model = self.mapToSource(index), self.sourceModel()
-        for role_data in roleDataSpan:
-            role_data.setData(model.data(source, role_data.role()))
+        answer_roles(roleDataSpan, lambda role: model.data(source, role))
 
     def record_at(self, row: int) -> HistoryRecord | None:
         """The record on a proxy row, or None."""
