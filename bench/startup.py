@@ -10,7 +10,9 @@ Both run with compiled bytecode, as an installed app does (pip and PyInstaller s
 the warm-up runs write it to a private cache (PYTHONPYCACHEPREFIX), even when the calling
 shell sets PYTHONDONTWRITEBYTECODE, so neither side pays for compiling its sources.
 Targets: time to shown ≤ 1.5×, memory ≤ 2.0×. The time to ready is printed too, so a fast
-first frame cannot hide slow start-up work.
+first frame cannot hide slow start-up work; and, for reference only, the time of a window with
+the kinds of widgets the first screen has (WIDGETS_WINDOW), which costs a bare window's
+start-up plus PySide's building of the Python enums those widgets use.
 
     QT_QPA_PLATFORM=offscreen .venv/bin/python bench/startup.py [--runs 5]
 """
@@ -57,6 +59,43 @@ window.show()
 sys.exit(app.exec())
 """
 
+# For reference only (the targets are against BARE_WINDOW): a window with the kinds of widgets
+# the app's first screen shows, which a bare window does not pay for: a table over a Python
+# model (its header makes PySide build its Qt namespace enums, ~15 ms), line edits, a dock.
+WIDGETS_WINDOW = BARE_WINDOW.replace(
+    'window.setWindowTitle("bare")',
+    """window.setWindowTitle("widgets")
+from PySide6.QtCore import QAbstractTableModel, QModelIndex, Qt
+from PySide6.QtWidgets import QDockWidget, QFormLayout, QLineEdit, QTableView, QWidget
+
+
+class Model(QAbstractTableModel):
+    def rowCount(self, parent=QModelIndex()):
+        return 0
+
+    def columnCount(self, parent=QModelIndex()):
+        return 5
+
+    def headerData(self, section, orientation, role=Qt.ItemDataRole.DisplayRole):
+        return f"Column {section}" if role == Qt.ItemDataRole.DisplayRole else None
+
+
+central = QWidget()
+form = QFormLayout(central)
+for label in ("Phone", "Email", "clientUserId"):
+    form.addRow(label, QLineEdit())
+table = QTableView()
+model = Model()
+table.setModel(model)
+form.addRow(table)
+window.setCentralWidget(central)
+dock = QDockWidget("History")
+dock_table = QTableView()
+dock_table.setModel(model)
+dock.setWidget(dock_table)
+window.addDockWidget(Qt.DockWidgetArea.BottomDockWidgetArea, dock)""",
+)
+
 
 def measure(command: list[str], env: dict[str, str]) -> tuple[float, float, float]:
     """Seconds from spawn to "window shown" and to "window ready" (start-up finished: for the
@@ -91,17 +130,20 @@ def main() -> int:
     env.pop("ATTENTIVE_API_KEY", None)
     app_cmd = [sys.executable, "-m", "attentive_desktop", "--sandbox", "--exit-when-shown"]
     bare_cmd = [sys.executable, "-c", BARE_WINDOW]
-    results: dict[str, list[tuple[float, float, float]]] = {"app": [], "bare": []}
+    widgets_cmd = [sys.executable, "-c", WIDGETS_WINDOW]
+    results: dict[str, list[tuple[float, float, float]]] = {"app": [], "bare": [], "widgets": []}
     env.pop("PYTHONDONTWRITEBYTECODE", None)
     with tempfile.TemporaryDirectory(prefix="attentive-bench-") as home:
         env["ATTENTIVE_DESKTOP_HOME"] = os.path.join(home, "home")
         env["PYTHONPYCACHEPREFIX"] = os.path.join(home, "pycache")
         # Warm-up: fill the OS file cache and the bytecode cache for both.
         measure(bare_cmd, env)
+        measure(widgets_cmd, env)
         measure(app_cmd, env)
         for _ in range(args.runs):
             results["bare"].append(measure(bare_cmd, env))
             results["app"].append(measure(app_cmd, env))
+            results["widgets"].append(measure(widgets_cmd, env))
 
     def medians(name: str) -> tuple[float, float, float]:
         shown, ready, mems = zip(*results[name], strict=True)
@@ -120,6 +162,12 @@ def main() -> int:
         f"to ready (sandbox up, account in use): {app_ready / bare_shown:.2f}x"
     )
     print(f"memory ratio: {app_mem / bare_mem:.2f}x (target <= {MEMORY_TARGET}x)")
+    widgets_shown = medians("widgets")[0]
+    print(
+        f"for reference, a PySide6 window with a table over a Python model, line edits and a "
+        f"dock: shown {widgets_shown * 1000:.0f} ms = {widgets_shown / bare_shown:.2f}x bare; "
+        f"the app is {app_shown / widgets_shown:.2f}x that window"
+    )
     return 0
 
 
