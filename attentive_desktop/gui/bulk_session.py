@@ -52,7 +52,7 @@ class BulkSession(QObject):
         failed(str message): a job failed, in plain words (never the key)
         busyChanged(bool)
         historyRecorded(object HistoryRecord): an unsuccessful request attempt was stored
-        engineLoaded(): the engine's modules, loaded on the worker at construction, are in
+        engineLoaded(): the worker has loaded the engine's modules (asked at construction)
     """
 
     previewReady = Signal(object)
