@@ -79,7 +79,7 @@ class BulkProcess:
         self._command = command or engine_command()
         self._lock = threading.Lock()
         self._process: subprocess.Popen[bytes] | None = None
-        self._cancelled = False
+        self._state = ""  # "pause" or "cancel" once asked, for a child not started yet
         self._stderr: list[str] = []
 
     def pause(self) -> None:
@@ -92,8 +92,6 @@ class BulkProcess:
 
     def cancel(self) -> None:
         """Stop the run; unsent rows stay pending in the journal."""
-        with self._lock:
-            self._cancelled = True
         self._send("cancel")
 
     def run(self, request: EngineRequest) -> Any:
@@ -110,10 +108,10 @@ class BulkProcess:
             drain.start()
             with self._lock:
                 self._process = process
-                cancelled = self._cancelled
+                asked = self._state
             self._write(json.dumps(dataclasses.asdict(request)))
-            if cancelled:
-                self._write("cancel")
+            if asked:  # Pause or Cancel pressed while the child was starting
+                self._write(asked)
             assert process.stdout is not None
             for raw in process.stdout:
                 event = json.loads(raw)
@@ -146,6 +144,8 @@ class BulkProcess:
     # -- pipe ------------------------------------------------------------------------------
     def _send(self, command: str) -> None:
         with self._lock:
+            if self._state != "cancel":
+                self._state = "" if command == "resume" else command
             running = self._process is not None
         if running:
             self._write(command)

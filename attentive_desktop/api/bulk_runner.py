@@ -171,10 +171,10 @@ class BulkRunner(RunControls):
 
     def execute(self, run: BulkRun) -> BulkSummary:
         """Send the rows of ``run`` that are not final yet; returns how it ended."""
-        with self._cond:
-            cancelled_early = self._cancelled
+        with self._cond:  # Pause or Cancel pressed before the run began still count
+            paused_early, cancelled_early = self._paused, self._cancelled
         self._reset(run.total_rows)
-        self._cancelled = cancelled_early
+        self._paused, self._cancelled = paused_early, cancelled_early
         counts = self._journal.counts(run.id)
         self._sent = counts[SENT]
         self._skipped = counts[SKIPPED_INVALID] + counts[SKIPPED_EMPTY]

@@ -51,6 +51,8 @@ class Collected:
         self.recorded: list[int] = []
         self.learned: list = []
         self.some_sent = threading.Event()
+        self.opened_event = threading.Event()
+        self.progress_event = threading.Event()
 
     def events(self) -> EngineEvents:
         def row(outcome) -> None:
@@ -58,8 +60,16 @@ class Collected:
             if len(self.rows) >= 5:
                 self.some_sent.set()
 
+        def opened(run) -> None:
+            self.opened.append(run)
+            self.opened_event.set()
+
+        def progress(snapshot) -> None:
+            self.progress.append(snapshot)
+            self.progress_event.set()
+
         return EngineEvents(
-            opened=self.opened.append, progress=self.progress.append, row=row,
+            opened=opened, progress=progress, row=row,
             recorded=self.recorded.append, learned=self.learned.extend,
         )  # fmt: skip
 
@@ -159,3 +169,25 @@ def test_the_child_cancels_when_the_window_goes_away(sandbox, database, journal,
         assert child.wait(TIMEOUT) == 0
     assert last["event"] == "finished" and last["summary"]["status"] == "cancelled"
     assert journal.counts(last["summary"]["run_id"])["pending"] > 0
+
+
+def test_pause_pressed_while_the_child_starts_holds_the_run(sandbox, database, tmp_path):
+    events = Collected()
+    process = BulkProcess(events.events())
+    process.pause()  # before run(): the child must start paused, not ignore it
+    result: dict = {}
+    thread = threading.Thread(
+        target=lambda: result.setdefault("summary", process.run(request(
+            database, sandbox, rows_csv(tmp_path, 20))))
+    )  # fmt: skip
+    thread.start()
+    assert events.opened_event.wait(TIMEOUT)
+    for _ in range(2):  # two progress snapshots while paused: nothing sent
+        count = len(events.progress)
+        assert events.progress_event.wait(TIMEOUT)
+        events.progress_event.clear()
+        assert len(events.progress) > count
+    assert events.progress[-1].paused and events.rows == []
+    process.resume()
+    thread.join(TIMEOUT)
+    assert result["summary"].status == "completed" and result["summary"].sent == 20

@@ -83,6 +83,25 @@ def test_pause_stops_new_requests_until_resume(sandbox, client_factory, journal,
     assert result["summary"].sent == 40
 
 
+def test_pause_pressed_before_the_run_begins_holds_it(sandbox, client_factory, journal, write_csv):
+    # The window's Pause is enabled as soon as Start is pressed, before the runner executes.
+    path = write_csv(numbered_csv(10))
+    runner = BulkRunner(client_factory, journal, workers=2, progress_interval=0.05)
+    snapshots = []
+    runner.on_progress = snapshots.append
+    runner.pause()
+    result = {}
+    thread = threading.Thread(target=lambda: result.update(summary=runner.run(path)))
+    thread.start()
+    try:
+        assert wait_until(lambda: len(snapshots) >= 3)
+        assert snapshots[-1].paused and posts(sandbox) == []
+    finally:
+        runner.resume()
+        thread.join(20)
+    assert result["summary"].sent == 10
+
+
 def test_cancel_leaves_rows_pending_and_resume_finishes_them(
     sandbox, client_factory, journal, write_csv
 ):
