@@ -101,9 +101,13 @@ class BulkProcess:
 
         self._request = request
         summary = failure = None
-        with subprocess.Popen(
-            self._command, stdin=subprocess.PIPE, stdout=subprocess.PIPE, stderr=subprocess.PIPE
-        ) as process:
+        try:
+            process = subprocess.Popen(
+                self._command, stdin=subprocess.PIPE, stdout=subprocess.PIPE, stderr=subprocess.PIPE
+            )
+        except OSError as exc:
+            raise EngineFailed(f"The bulk engine could not start: {exc.strerror or exc}.") from None
+        with process:
             drain = threading.Thread(target=self._drain, args=(process.stderr,), daemon=True)
             drain.start()
             with self._lock:

@@ -191,3 +191,11 @@ def test_pause_pressed_while_the_child_starts_holds_the_run(sandbox, database, t
     process.resume()
     thread.join(TIMEOUT)
     assert result["summary"].status == "completed" and result["summary"].sent == 20
+
+
+def test_an_engine_that_cannot_start_says_so(sandbox, database, tmp_path):
+    missing = [str(tmp_path / "no-such-program"), "_bulk-engine"]
+    with pytest.raises(EngineFailed, match="could not start"):
+        BulkProcess(EngineEvents(), command=missing).run(
+            request(database, sandbox, rows_csv(tmp_path, 1))
+        )
