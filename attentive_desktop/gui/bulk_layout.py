@@ -53,18 +53,13 @@ def _table(parent: QWidget, name: str, accessible: str, model: Any) -> QTableVie
     return table
 
 
-def build_layout(d: Any) -> None:
-    """Create the dialog's widgets as attributes of ``d`` (a BulkDialog) and lay them out.
+def layout_parts(d: Any) -> Iterator[None]:
+    """Create the dialog's widgets as attributes of ``d`` (a BulkDialog) and lay them out,
+    yielding after each part (the file row, each tab, the buttons and layouts), so the hidden
+    dialog can be built over several event-loop ticks (BulkAction.prepare) instead of
+    stalling the window ~13 ms at once; BulkDialog.build_step advances it.
 
     The labels that can quote a phone or an email are MaskedLabels (see ``set_masked``)."""
-    for _part in layout_parts(d):
-        pass
-
-
-def layout_parts(d: Any) -> Iterator[None]:
-    """``build_layout`` one part at a time: it yields after each part (the file row, each
-    tab, the buttons and layouts), so a caller can build the hidden dialog over several
-    event-loop ticks (BulkAction.prepare) instead of stalling the window ~13 ms at once."""
     d.target_label = MaskedLabel("", d)
     d.target_label.setObjectName("bulkTarget")
     d.target_label.setStyleSheet("QLabel#bulkTarget { font-weight: bold; padding: 2px 0; }")
