@@ -13,7 +13,7 @@ from collections.abc import Callable, Sequence
 from dataclasses import dataclass, field
 from typing import TYPE_CHECKING, Any
 
-from attentive_desktop import APP_NAME, __version__
+from attentive_desktop import APP_NAME, BULK_ENGINE_WORD, __version__
 
 if TYPE_CHECKING:
     from attentive_desktop.gui.main_window import MainWindow
@@ -60,7 +60,7 @@ def build_parser() -> argparse.ArgumentParser:
 def main(argv: Sequence[str] | None = None) -> int:
     """Entry point of `attentive-desktop` and `python -m attentive_desktop`."""
     args_list = list(sys.argv[1:] if argv is None else argv)
-    if args_list[:1] == ["_bulk-engine"]:
+    if args_list[:1] == [BULK_ENGINE_WORD]:
         # A bulk run the window started in a child process (api/bulk_process.py): no Qt.
         from attentive_desktop.api.bulk_process import child_main
 

@@ -13,6 +13,7 @@ import sys
 import tempfile
 from pathlib import Path
 
+from attentive_desktop import BULK_ENGINE_WORD
 from attentive_desktop.api.bulk_process import BulkProcess, EngineEvents, EngineRequest
 from attentive_desktop.sandbox import SANDBOX_API_KEY, running_sandbox
 from attentive_desktop.store.database import Database
@@ -28,7 +29,7 @@ def main() -> int:
         database = Database(Path(tmp) / "app.sqlite3")  # creates the schema the child expects
         rows: list[object] = []
         engine = BulkProcess(
-            EngineEvents(row=rows.append), command=[str(executable), "_bulk-engine"]
+            EngineEvents(row=rows.append), command=[str(executable), BULK_ENGINE_WORD]
         )
         summary = engine.run(
             EngineRequest(

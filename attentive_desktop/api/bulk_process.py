@@ -24,8 +24,7 @@ from collections.abc import Callable, Iterable
 from dataclasses import dataclass, field
 from typing import IO, Any
 
-ENGINE_WORD = "_bulk-engine"
-"""The hidden first argument that makes ``attentive-desktop`` run as a bulk engine."""
+from attentive_desktop import BULK_ENGINE_WORD
 
 _STDERR_KEPT = 4000  # characters of the child's stderr kept for an error message
 
@@ -33,8 +32,8 @@ _STDERR_KEPT = 4000  # characters of the child's stderr kept for an error messag
 def engine_command() -> list[str]:
     """How to start the engine: the packaged app itself, or this Python with the package."""
     if getattr(sys, "frozen", False):
-        return [sys.executable, ENGINE_WORD]
-    return [sys.executable, "-m", "attentive_desktop", ENGINE_WORD]
+        return [sys.executable, BULK_ENGINE_WORD]
+    return [sys.executable, "-m", "attentive_desktop", BULK_ENGINE_WORD]
 
 
 @dataclass(frozen=True)
@@ -46,8 +45,8 @@ class EngineRequest:
     account: str
     base_url: str
     key: str = field(repr=False)
+    workers: int
     resume: bool = False
-    workers: int = 24
     region: str = "US"
     types: dict[str, str] = field(default_factory=dict)
     catalog: dict[str, list[str]] = field(default_factory=dict)

@@ -12,6 +12,7 @@ from pathlib import Path
 
 import pytest
 
+from attentive_desktop import BULK_ENGINE_WORD
 from attentive_desktop.api.bulk_process import (
     BulkProcess,
     EngineEvents,
@@ -76,7 +77,7 @@ class Collected:
 
 def test_engine_command_runs_the_package_without_qt():
     command = engine_command()
-    assert command[-1] == "_bulk-engine" and "-m" in command
+    assert command[-1] == BULK_ENGINE_WORD == "_bulk-engine" and "-m" in command
 
 
 def test_a_run_in_a_child_sends_every_row_and_relays_what_happened(
@@ -194,7 +195,7 @@ def test_pause_pressed_while_the_child_starts_holds_the_run(sandbox, database, t
 
 
 def test_an_engine_that_cannot_start_says_so(sandbox, database, tmp_path):
-    missing = [str(tmp_path / "no-such-program"), "_bulk-engine"]
+    missing = [str(tmp_path / "no-such-program"), BULK_ENGINE_WORD]
     with pytest.raises(EngineFailed, match="could not start"):
         BulkProcess(EngineEvents(), command=missing).run(
             request(database, sandbox, rows_csv(tmp_path, 1))
