@@ -16,6 +16,7 @@ from __future__ import annotations
 
 import dataclasses
 import json
+import logging
 import os
 import subprocess
 import sys
@@ -25,6 +26,8 @@ from dataclasses import dataclass, field
 from typing import IO, Any
 
 from attentive_desktop import BULK_ENGINE_WORD
+
+log = logging.getLogger(__name__)
 
 _STDERR_KEPT = 4000  # characters of the child's stderr kept for an error message
 
@@ -232,9 +235,15 @@ def _run_child(request: EngineRequest, stdin: IO[bytes], emit: Callable[..., Non
             emit("learned", pairs=[[n, str(v)] for n, v in pairs if n in fixed])
 
     def record(exchange: Any) -> None:
-        # As in the window: a run's unsuccessful attempts go to the history, not every success.
-        if exchange.status is None or not 200 <= exchange.status <= 299:
-            emit("recorded", id=history.append(exchange, account=request.account))
+        # As in the window: a run's unsuccessful attempts go to the history, not every
+        # success, and a history that cannot be written (disk full) does not fail the send.
+        if exchange.succeeded:
+            return
+        try:
+            history_id = history.append(exchange, account=request.account)
+        except Exception:
+            return log.exception("could not store a request in the history")
+        emit("recorded", id=history_id)
 
     runner = BulkRunner(
         lambda hook: AttentiveClient(request.base_url, request.key, on_exchange=hook),

@@ -29,3 +29,8 @@ class Exchange:
     response_body: str
     user_agent: str
     error: str | None = None
+
+    @property
+    def succeeded(self) -> bool:
+        """True when a 2xx response came back."""
+        return self.status is not None and 200 <= self.status <= 299

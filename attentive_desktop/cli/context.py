@@ -191,8 +191,7 @@ class CliContext:
         account = self.target().account
 
         def record(exchange: Exchange) -> None:
-            ok = exchange.status is not None and 200 <= exchange.status <= 299
-            if not (failures_only and ok):
+            if not (failures_only and exchange.succeeded):
                 store.append(exchange, account=account)
 
         return record

@@ -295,7 +295,7 @@ class BulkSession(QObject):
         def record(exchange: Any) -> None:
             # Like the command line: a run's failed attempts go to the history, not every
             # success (a 100,000-row file would bury everything else).
-            if exchange.status is not None and 200 <= exchange.status <= 299:
+            if exchange.succeeded:
                 return
             try:
                 stored = history.get(history.append(exchange, account=account))

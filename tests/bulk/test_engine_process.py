@@ -4,7 +4,9 @@ relays, learning, history, pause and cancel, its failures, and that the key stay
 from __future__ import annotations
 
 import dataclasses
+import io
 import json
+import os
 import subprocess
 import sys
 import threading
@@ -18,6 +20,7 @@ from attentive_desktop.api.bulk_process import (
     EngineEvents,
     EngineFailed,
     EngineRequest,
+    child_main,
     engine_command,
 )
 from attentive_desktop.sandbox import SANDBOX_API_KEY, SANDBOX_READONLY_KEY
@@ -200,3 +203,30 @@ def test_an_engine_that_cannot_start_says_so(sandbox, database, tmp_path):
         BulkProcess(EngineEvents(), command=missing).run(
             request(database, sandbox, rows_csv(tmp_path, 1))
         )
+
+
+def test_a_history_that_cannot_be_written_does_not_fail_the_run(
+    sandbox, database, tmp_path, monkeypatch
+):
+    # The engine runs in this process (its stdin a pipe kept open): failed attempts cannot
+    # reach the history, as on a full disk; the run still ends as the server decided.
+    def full_disk(*_args, **_kwargs):
+        raise OSError(28, "No space left on device")
+
+    monkeypatch.setattr(HistoryStore, "append", full_disk)
+    line = json.dumps(
+        dataclasses.asdict(
+            request(database, sandbox, rows_csv(tmp_path, 3), key=SANDBOX_READONLY_KEY, workers=1)
+        )
+    )
+    out = io.BytesIO()
+    read_end, write_end = os.pipe()
+    with os.fdopen(read_end, "rb") as stdin, os.fdopen(write_end, "wb") as window:
+        window.write(line.encode() + b"\n")
+        window.flush()
+        code = child_main(stdin, out)
+    events = [json.loads(raw) for raw in out.getvalue().splitlines()]
+    assert code == 0
+    assert not [e for e in events if e["event"] == "recorded"]
+    summary = next(e["summary"] for e in events if e["event"] == "finished")
+    assert summary["status"] == "stopped" and "space" not in (summary["error"] or "")
