@@ -270,6 +270,7 @@ FIRST_FRAME_PURE_MODULES = (
     "attentive_desktop.session_log",
     "attentive_desktop.core.validation",
     "attentive_desktop.gui.accounts",
+    "attentive_desktop.gui.feature_scan",
 )
 """Qt-free modules build_window needs before the first frame (imported ahead of PySide6)."""
 
@@ -291,7 +292,10 @@ def run_gui(args: argparse.Namespace) -> int:
     for name in FIRST_FRAME_PURE_MODULES:
         importlib.import_module(name)
     from attentive_desktop.early_log import EarlyLogBuffer
+    from attentive_desktop.gui.feature_scan import skip_feature_scan
     from attentive_desktop.gui.qt_app import make_application, set_app_icon, settle_after_start_up
+
+    skip_feature_scan()  # PySide6 is loaded now; spare its reading of every module's source
     from attentive_desktop.session_log import SessionSecrets, start_logging
     from attentive_desktop.store.paths import AppPaths
 
