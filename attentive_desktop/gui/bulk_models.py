@@ -18,7 +18,7 @@ from PySide6.QtCore import (
     QPersistentModelIndex,
     Qt,
 )
-from PySide6.QtGui import QBrush, QColor
+from PySide6.QtGui import QColor
 
 from attentive_desktop.gui.bulk_preview import PreviewColumn
 from attentive_desktop.gui.cells import DISPLAY, ERROR_COLOUR, WARNING_COLOUR
@@ -185,7 +185,7 @@ class ProblemsModel(MaskingMixin, QAbstractTableModel):
             return self._shown(p.message, role)
         if role == Qt.ItemDataRole.ForegroundRole and column == 2:
             colour = {"error": ERROR_COLOUR, "warning": WARNING_COLOUR}.get(p.severity)
-            return QBrush(QColor(colour)) if colour else None
+            return QColor(colour) if colour else None
         return None
 
 

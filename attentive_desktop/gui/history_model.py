@@ -22,7 +22,7 @@ from attentive_desktop.gui.cells import (
     ACCESSIBLE,
     ALIGNMENT,
     DISPLAY,
-    ERROR_BRUSH,
+    ERROR_FOREGROUND,
     FOREGROUND,
     RIGHT_ALIGNED,
     TOOLTIP,
@@ -259,7 +259,7 @@ class HistoryTableModel(QAbstractTableModel):
             return RIGHT_ALIGNED
         if role == FOREGROUND and column == STATUS:
             failed = record.status is None or record.status >= 400
-            return ERROR_BRUSH if failed else None
+            return ERROR_FOREGROUND if failed else None
         return None
 
     # --- internals ------------------------------------------------------------------------

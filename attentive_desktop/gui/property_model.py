@@ -14,7 +14,7 @@ from PySide6.QtCore import (
     Qt,
     Signal,
 )
-from PySide6.QtGui import QBrush, QColor, QIcon
+from PySide6.QtGui import QColor
 
 from attentive_desktop.core.validation import Finding, SchemaView, Severity, to_wire_properties
 from attentive_desktop.gui.property_row import (
@@ -30,6 +30,8 @@ from attentive_desktop.gui.property_row import (
 )
 
 if TYPE_CHECKING:
+    from PySide6.QtGui import QIcon  # loaded with the first icon: its enums cost ~1 ms
+
     from attentive_desktop.core.identifiers import UserRef
 
 NAME, VALUE, TYPE, CURRENT, CHECK = range(5)
@@ -124,7 +126,7 @@ class PropertyTableModel(QAbstractTableModel):
             return findings_tooltip(findings) or None
         if role == Qt.ItemDataRole.ForegroundRole and column == CHECK:
             colour = _COLOURS.get(severity_of(row, findings))
-            return QBrush(QColor(colour)) if colour else None
+            return QColor(colour) if colour else None
         if role == Qt.ItemDataRole.DecorationRole and column == CHECK:
             return self._icon(severity_of(row, findings))
         if role == AllowedValuesRole:

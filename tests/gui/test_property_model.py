@@ -6,7 +6,7 @@ import json
 
 import pytest
 from PySide6.QtCore import Qt
-from PySide6.QtGui import QBrush
+from PySide6.QtGui import QColor
 
 from attentive_desktop.core.attributes import AttributeType
 from attentive_desktop.core.identifiers import UserRef
@@ -116,8 +116,8 @@ def test_array_typed_as_text_is_an_error(model):
     row = model.add_row("tags", '["a","b"]')
     assert codes(model, row) == ["json-array-text"]
     assert model.has_errors()
-    brush = cell(model, row, CHECK, Qt.ItemDataRole.ForegroundRole)
-    assert isinstance(brush, QBrush)
+    colour = cell(model, row, CHECK, Qt.ItemDataRole.ForegroundRole)
+    assert isinstance(colour, QColor)
 
 
 def test_catalog_values_are_offered_and_enforced(model):
