@@ -12,9 +12,11 @@ shell sets PYTHONDONTWRITEBYTECODE, so neither side pays for compiling its sourc
 Targets: time to shown ≤ 1.5×, memory ≤ 2.0×. The time to ready is printed too, so a fast
 first frame cannot hide slow start-up work; and, for reference only, the time of a window with
 the kinds of widgets the first screen has (WIDGETS_WINDOW), which costs a bare window's
-start-up plus PySide's building of the Python enums those widgets use.
+start-up plus PySide's building of the Python enums those widgets use. Last, the app again
+with a history of --history-rows requests (100,000 by default, ~1 KB of bodies each, as a
+busy account builds up): start-up must not grow with the history.
 
-    QT_QPA_PLATFORM=offscreen .venv/bin/python bench/startup.py [--runs 5]
+    QT_QPA_PLATFORM=offscreen .venv/bin/python bench/startup.py [--runs 5] [--history-rows N]
 """
 
 from __future__ import annotations
@@ -119,10 +121,54 @@ def measure(command: list[str], env: dict[str, str]) -> tuple[float, float, floa
     return shown, ready, peak_mib
 
 
+def fill_history(home: str, rows: int) -> float:
+    """Give the app data folder under `home` `rows` requests of history; returns its MiB."""
+    import json
+    from pathlib import Path
+
+    from attentive_desktop.store.database import Database
+    from attentive_desktop.store.paths import AppPaths
+
+    paths = AppPaths(Path(home) / "data", Path(home) / "config").ensure()
+    request = json.dumps(
+        {
+            "user": {"phone": "+14155550100", "email": "customer@example.com"},
+            "properties": {f"Attribute {k}": f"a value for attribute {k}" for k in range(8)},
+        }
+    )
+    started = time.time() - rows
+    with Database(paths.database) as database, database.transaction() as conn:
+        conn.executemany(
+            "INSERT INTO history (id, started_at, method, endpoint, user, status, duration_ms, "
+            "attempt, account, user_agent, os_user) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)",
+            (
+                (i, started + i, "POST", "/attributes/custom", f"+1415557{i % 10_000:04d}",
+                 200, 20.0, 1, "Bench", "attentive-desktop/bench", "bench")
+                for i in range(1, rows + 1)
+            ),
+        )  # fmt: skip
+        conn.executemany(
+            "INSERT INTO history_detail (id, url, request_body, response_body, error) "
+            "VALUES (?, ?, ?, ?, ?)",
+            (
+                (i, "https://api.attentivemobile.com/v1/attributes/custom",
+                 request.replace("0100", f"{i % 10_000:04d}"), "{}", None)
+                for i in range(1, rows + 1)
+            ),
+        )  # fmt: skip
+    return paths.database.stat().st_size / 2**20
+
+
 def main() -> int:
     """Run both, alternating, and print medians and ratios."""
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("--runs", type=int, default=5, help="measured runs of each (default 5)")
+    parser.add_argument(
+        "--history-rows",
+        type=int,
+        default=100_000,
+        help="also time the app with this many requests of history (default 100000; 0 skips)",
+    )
     args = parser.parse_args()
 
     env = dict(os.environ)
@@ -136,6 +182,11 @@ def main() -> int:
     with tempfile.TemporaryDirectory(prefix="attentive-bench-") as home:
         env["ATTENTIVE_DESKTOP_HOME"] = os.path.join(home, "home")
         env["PYTHONPYCACHEPREFIX"] = os.path.join(home, "pycache")
+        history_env = dict(env, ATTENTIVE_DESKTOP_HOME=os.path.join(home, "history-home"))
+        history_mib = 0.0
+        if args.history_rows > 0:
+            history_mib = fill_history(history_env["ATTENTIVE_DESKTOP_HOME"], args.history_rows)
+            results["history"] = []
         # Warm-up: fill the OS file cache and the bytecode cache for both.
         measure(bare_cmd, env)
         measure(widgets_cmd, env)
@@ -144,6 +195,8 @@ def main() -> int:
             results["bare"].append(measure(bare_cmd, env))
             results["app"].append(measure(app_cmd, env))
             results["widgets"].append(measure(widgets_cmd, env))
+            if "history" in results:
+                results["history"].append(measure(app_cmd, history_env))
 
     def medians(name: str) -> tuple[float, float, float]:
         shown, ready, mems = zip(*results[name], strict=True)
@@ -168,6 +221,12 @@ def main() -> int:
         f"dock: shown {widgets_shown * 1000:.0f} ms = {widgets_shown / bare_shown:.2f}x bare; "
         f"the app is {app_shown / widgets_shown:.2f}x that window"
     )
+    if "history" in results:
+        shown, ready, _mem = medians("history")
+        print(
+            f"with {args.history_rows:,} requests of history ({history_mib:.0f} MiB): shown "
+            f"{shown * 1000:.0f} ms = {shown / bare_shown:.2f}x bare, ready {ready * 1000:.0f} ms"
+        )
     return 0
 
 

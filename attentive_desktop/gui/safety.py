@@ -1,9 +1,10 @@
 """What the window says after something went wrong behind the user's back, and what it offers.
 
 Bars under the toolbar, shown after the first frame: the database had to be set aside or is
-temporary (`RecoveryNotice`), history can't be written (disk full), an unsent edit from an
-earlier session (restore / discard), and a bulk run that stopped before it finished (resume
-it in the Bulk dialog). Each bar says what happened in a plain sentence and what to do.
+temporary (`RecoveryNotice`), the background check found it damaged (set aside at the next
+start), history can't be written (disk full), an unsent edit from an earlier session
+(restore / discard), and a bulk run that stopped before it finished (resume it in the Bulk
+dialog). Each bar says what happened in a plain sentence and what to do.
 """
 
 from __future__ import annotations
@@ -21,7 +22,7 @@ from attentive_desktop.gui.theme import RAW_TEXT_PROPERTY, set_status_text
 if TYPE_CHECKING:
     from attentive_desktop.gui.drafts import DraftKeeper
     from attentive_desktop.store.journal import BulkRun, Journal
-    from attentive_desktop.store.recovery import RecoveryNotice
+    from attentive_desktop.store.recovery import DamageCheck, RecoveryNotice
 
 log = logging.getLogger(__name__)
 
@@ -115,7 +116,8 @@ class SafetyNet(QObject):
 
     Collaborators: the MainWindow, the DraftKeeper, a `journal()` factory (the bulk journal),
     `open_bulk(path)` (opens the Bulk dialog on a file, whose own bar then offers the resume),
-    and the start-up `notice` (RecoveryNotice or None).
+    the start-up `notice` (RecoveryNotice or None), and `check_database` (a DamageCheck), run
+    on the draft worker once the window is up and interrupted if the window quits first.
     Signals: barShown(str object name) whenever a bar appears (tests wait on it).
     """
 
@@ -129,8 +131,10 @@ class SafetyNet(QObject):
         journal: Callable[[], Journal] | None,
         open_bulk: Callable[[str], object] | None,
         notice: RecoveryNotice | None = None,
+        check_database: DamageCheck | None = None,
     ) -> None:
         super().__init__(window)
+        self._check_database = check_database
         self._window = window
         self._drafts = drafts
         self._journal = journal
@@ -157,7 +161,8 @@ class SafetyNet(QObject):
     # --- start-up ----------------------------------------------------------------------------
 
     def _start(self) -> None:
-        """After the first frame: the recovery notice, the draft, the interrupted bulk run."""
+        """After the first frame: the recovery notice, the draft, the interrupted bulk run, and
+        the database's whole-file check (which start-up no longer waits for)."""
         if self._started:
             return
         self._started = True
@@ -170,6 +175,9 @@ class SafetyNet(QObject):
         if self._journal is not None and self._drafts is not None:
             journal = self._journal
             self._drafts.background(lambda: interrupted_run(journal()), self._run_found)
+        if self._check_database is not None and self._drafts is not None:
+            check = self._check_database
+            self._drafts.background(check, self._damage_found, on_cancel=check.interrupt)
 
     def _draft_offered(self, draft: Any) -> None:
         if not self._started or "draftOffer" in self.bars:
@@ -197,6 +205,20 @@ class SafetyNet(QObject):
             resume_text(run, left),
             [("Resume bulk run…", "resumeBulkButton", lambda: self.resume_bulk(run))],
         )
+
+    def _damage_found(self, damage: object) -> None:
+        if not damage:
+            return
+        log.warning("database check: %s", damage)
+        bar = self.show_bar(
+            "databaseDamaged",
+            "The history file is damaged. The next time Attentive Desktop starts, it moves the "
+            "file aside (nothing is deleted) and begins a new one; until then some history may "
+            "not load or save. Requests still go to Attentive.",
+            [],
+            "warning",
+        )
+        bar.setToolTip(str(damage))
 
     def resume_bulk(self, run: BulkRun) -> object:
         """Open the Bulk dialog on the run's file: its resume bar continues the run."""
@@ -279,12 +301,16 @@ def install_safety(session: Any, notice: RecoveryNotice | None = None) -> Safety
 
         return Journal(database)
 
+    from attentive_desktop.store.recovery import DamageCheck
+
     net = SafetyNet(
         window,
         drafts=keeper,
         journal=journal,
         open_bulk=open_bulk if bulk is not None else None,
         notice=notice,
+        # A database just set aside or temporary is new: nothing to check.
+        check_database=DamageCheck(database) if notice is None else None,
     )
     closers = session.closers
     at = closers.index(database.close) if database.close in closers else len(closers)

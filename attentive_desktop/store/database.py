@@ -64,7 +64,7 @@ class Database:
         try:
             conn = self.connect()
             if verify:
-                self._verify(conn)
+                self.verify()
             self._migrate(conn)
         except sqlite3.DatabaseError as exc:
             self.close()
@@ -178,11 +178,17 @@ class Database:
             "aside and restart the app to begin with an empty history."
         )
 
-    def _verify(self, conn: sqlite3.Connection) -> None:
+    def verify(self) -> None:
         """Raise DatabaseCorruptError unless SQLite's quick check finds every page sound.
 
-        Reads the whole file once (about a quarter of a second for 400 MB when cached)."""
-        problems = [row[0] for row in conn.execute("PRAGMA quick_check").fetchall()]
+        Reads the whole file once, on the calling thread's connection: about a quarter of a
+        second for 100,000 requests of history (340 MB) when cached, longer from a cold disk.
+        """
+        try:
+            rows = self.connect().execute("PRAGMA quick_check").fetchall()
+        except sqlite3.DatabaseError as exc:  # damage bad enough to stop the check itself
+            raise self._open_failure(exc) from exc
+        problems = [row[0] for row in rows]
         if problems != ["ok"]:
             raise DatabaseCorruptError(
                 f"The database {self.path} is damaged ({problems[0] if problems else 'no'}"

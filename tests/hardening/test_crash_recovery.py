@@ -3,6 +3,7 @@
 - kill -9 while a single send is in flight: the next start offers the edit back, rows intact;
 - a bulk run left unfinished in the journal: the next start offers to resume it;
 - a damaged database: the window starts, says so, and carries on with a fresh one;
+- damage deep inside it: found in the background once the window is up, set aside next start;
 - history that cannot be written: the window says so once, the API call still succeeds.
 """
 
@@ -13,6 +14,7 @@ import select
 import signal
 import subprocess
 import sys
+import threading
 from pathlib import Path
 
 from attentive_desktop.sandbox.server import running_sandbox
@@ -22,6 +24,7 @@ from attentive_desktop.store.errors import write_error
 from attentive_desktop.store.journal import PENDING, SENT, Journal
 from attentive_desktop.store.paths import AppPaths
 
+from .damage import fill, wreck_middle
 from .draft_driver import PHONE, ROWS
 
 DRIVER = Path(__file__).with_name("draft_driver.py")
@@ -167,6 +170,56 @@ def test_a_damaged_database_is_set_aside_and_the_window_says_so(qtbot, open_wind
     assert "damaged" in text and "moved aside" in text
     assert list(paths.data_dir.glob("attentive-desktop.sqlite3.corrupt-*"))
     session.database.connect().execute("SELECT count(*) FROM history").fetchone()
+
+
+def test_deep_damage_is_found_after_the_window_is_up_and_set_aside_next_start(
+    qtbot, open_window
+) -> None:
+    paths = AppPaths.from_environment().ensure()
+    fill(paths.database)
+    wreck_middle(paths.database)
+    session = open_window()  # start-up does not read the whole file: it just opens
+    safety = session.window.safety
+    assert "recoveryNotice" not in safety.bars
+    qtbot.waitUntil(lambda: "databaseDamaged" in safety.bars)
+    bar = safety.bars["databaseDamaged"]
+    assert "next time" in bar.text() and "damaged" in bar.toolTip()
+    session.window.close()
+    session.shutdown()
+
+    session = open_window()
+    text = session.window.safety.bars["recoveryNotice"].text()
+    assert "damaged" in text and "moved aside" in text
+    assert list(paths.data_dir.glob("attentive-desktop.sqlite3.corrupt-*"))
+    assert session.database.connect().execute("SELECT count(*) FROM history").fetchone() == (0,)
+
+
+def test_a_sound_database_raises_no_damage_bar(qtbot, open_window) -> None:
+    session = open_window()
+    done = []
+    session.window.drafts.background(lambda: "checked", done.append)  # queued after the check
+    qtbot.waitUntil(lambda: done == ["checked"])
+    assert "databaseDamaged" not in session.window.safety.bars
+
+
+def test_quitting_interrupts_a_long_read_on_the_draft_worker(qtbot, open_window) -> None:
+    keeper = open_window().window.drafts
+    started, release = threading.Event(), threading.Event()
+    cancelled: list[bool] = []
+
+    def long_read() -> str:  # stands in for the database check on a large file
+        started.set()
+        release.wait(60)
+        return "read"
+
+    def interrupt() -> None:
+        cancelled.append(True)
+        release.set()
+
+    keeper.background(long_read, on_cancel=interrupt)
+    qtbot.waitUntil(started.is_set)
+    keeper.shutdown()
+    assert cancelled == [True]
 
 
 def test_history_that_cannot_be_written_is_told_once_and_calls_still_work(

@@ -15,7 +15,15 @@ from attentive_desktop.store.database import Database
 from attentive_desktop.store.errors import DatabaseCorruptError
 from attentive_desktop.store.history import HistoryStore
 from attentive_desktop.store.paths import AppPaths
-from attentive_desktop.store.recovery import RecoveryNotice, open_database_with_recovery
+from attentive_desktop.store.recovery import (
+    DamageCheck,
+    RecoveryNotice,
+    check_for_damage,
+    damage_mark,
+    open_database_with_recovery,
+)
+
+from .damage import FakeExchange, fill, wreck_middle
 
 STAMP = "20250102T030405Z"
 
@@ -42,30 +50,6 @@ def opened():
         database.close()
         if notice is not None:
             notice.discard()
-
-
-class FakeExchange:
-    started_at = 1_700_000_000.0
-    method = "GET"
-    url = "https://api.attentivemobile.com/v1/me"
-    endpoint = "/me"
-    user = ""
-    status = 200
-    duration_ms = 1.0
-    attempt = 1
-    request_body = ""
-    response_body = "{}"
-    user_agent = "test"
-    error = None
-
-
-def _fill(path: Path, rows: int = 400) -> None:
-    with Database(path) as database:
-        history = HistoryStore(database)
-        exchange = FakeExchange()
-        exchange.response_body = "r" * 2000
-        for _ in range(rows):
-            history.append(exchange)
 
 
 def _works(database: Database) -> None:
@@ -110,11 +94,9 @@ def test_move_aside_takes_every_sidecar_along(tmp_path) -> None:
 
 
 def test_damage_deep_inside_a_real_database_is_found_by_the_check_on_open(paths, opened) -> None:
-    _fill(paths.database)
+    fill(paths.database)
     size = paths.database.stat().st_size
-    with open(paths.database, "r+b") as handle:  # wreck pages in the middle of the history
-        handle.seek(size // 2 - (size // 2) % 4096)
-        handle.write(b"\xa5" * 8192)
+    wreck_middle(paths.database)
     # Without the check the file opens fine and would fail later, mid-session:
     with (
         Database(paths.database) as unchecked,
@@ -130,8 +112,61 @@ def test_damage_deep_inside_a_real_database_is_found_by_the_check_on_open(paths,
     _works(database)
 
 
+def test_the_window_opens_unchecked_and_a_later_check_has_the_next_start_set_it_aside(
+    paths, opened
+) -> None:
+    fill(paths.database)
+    wreck_middle(paths.database)
+    database, notice = opened(paths, verify=False)  # what the window does: no whole-file read
+    assert notice is None
+
+    damage = check_for_damage(database)  # the window runs this in the background
+
+    assert damage is not None and "damaged" in damage
+    mark = damage_mark(paths.database)
+    assert mark.read_text(encoding="utf-8") == damage
+    assert stat.S_IMODE(mark.stat().st_mode) == 0o600
+    database.close()
+    database, notice = opened(paths, verify=False)
+    assert notice is not None and notice.kind == "moved-aside"
+    assert notice.detail == damage
+    assert not mark.exists()
+    _works(database)
+
+
+def test_a_sound_database_passes_the_check_and_leaves_no_mark(paths, opened) -> None:
+    fill(paths.database, rows=20)
+    database, _notice = opened(paths, verify=False)
+    assert check_for_damage(database) is None
+    assert not damage_mark(paths.database).exists()
+    database.close()
+    assert check_for_damage(database) is None  # closed meanwhile (the window quit): no verdict
+
+
+def test_an_interrupted_check_finds_nothing_and_marks_nothing(paths, opened) -> None:
+    fill(paths.database)
+    wreck_middle(paths.database)
+    database, _notice = opened(paths, verify=False)
+    check = DamageCheck(database)
+    # Interrupt from inside the check's own steps, as the window's quit would from its thread:
+    database.connect().set_progress_handler(lambda: check.interrupt() or 0, 100)
+    assert check() is None
+    assert not damage_mark(paths.database).exists()
+    database.connect().set_progress_handler(None, 0)
+    check.interrupt()  # no check running: nothing happens
+    assert check() is not None  # the damage is still there for the next check
+
+
+def test_a_damage_mark_without_its_database_is_dropped(paths, opened) -> None:
+    damage_mark(paths.database).write_text("old news", encoding="utf-8")
+    database, notice = opened(paths, verify=False)
+    assert notice is None
+    assert not damage_mark(paths.database).exists()
+    _works(database)
+
+
 def test_a_truncated_database_is_moved_aside(paths, opened) -> None:
-    _fill(paths.database)
+    fill(paths.database)
     with open(paths.database, "r+b") as handle:
         handle.truncate(paths.database.stat().st_size // 3)
     database, notice = opened(paths)
@@ -140,7 +175,7 @@ def test_a_truncated_database_is_moved_aside(paths, opened) -> None:
 
 
 def test_a_healthy_database_opens_without_a_notice_and_keeps_its_rows(paths, opened) -> None:
-    _fill(paths.database, rows=3)
+    fill(paths.database, rows=3)
     database, notice = opened(paths)
     assert notice is None
     assert HistoryStore(database).count() == 3
@@ -158,7 +193,7 @@ def test_a_second_damaged_file_in_the_same_second_gets_its_own_name(paths, opene
 
 
 def test_a_database_from_a_newer_app_is_left_alone(paths, opened) -> None:
-    _fill(paths.database, rows=2)
+    fill(paths.database, rows=2)
     with sqlite3.connect(paths.database) as conn:
         conn.execute("PRAGMA user_version = 999")
     conn.close()
