@@ -134,12 +134,12 @@ class SafetyNet(QObject):
         check_database: DamageCheck | None = None,
     ) -> None:
         super().__init__(window)
-        self._check_database = check_database
         self._window = window
         self._drafts = drafts
         self._journal = journal
         self._open_bulk = open_bulk
         self._notice = notice
+        self._check_database = check_database
         self._storage_told = False
         self._started = False
         self.bars: dict[str, OfferBar] = {}

@@ -153,7 +153,10 @@ class DamageCheck:
         self._running: sqlite3.Connection | None = None
 
     def __call__(self) -> str | None:
-        self._running = self._database.connect()  # the calling thread's connection
+        try:
+            self._running = self._database.connect()  # the calling thread's connection
+        except StoreError:  # closed meanwhile: no verdict
+            return None
         try:
             return check_for_damage(self._database)
         finally:

@@ -141,6 +141,7 @@ def test_a_sound_database_passes_the_check_and_leaves_no_mark(paths, opened) -> 
     assert not damage_mark(paths.database).exists()
     database.close()
     assert check_for_damage(database) is None  # closed meanwhile (the window quit): no verdict
+    assert DamageCheck(database)() is None
 
 
 def test_an_interrupted_check_finds_nothing_and_marks_nothing(paths, opened) -> None:
