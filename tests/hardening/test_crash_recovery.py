@@ -36,6 +36,13 @@ def _rows(window) -> list[tuple[str, str]]:
     return [(model.row(i).name, model.row(i).value) for i in range(model.rowCount())]
 
 
+def _drain_draft_worker(qtbot, session) -> None:
+    """Wait until every job queued on the draft worker before now has run (it runs in order)."""
+    done: list[str] = []
+    session.window.drafts.background(lambda: "drained", done.append)
+    qtbot.waitUntil(lambda: done == ["drained"])
+
+
 def _wait_for_post(sandbox, timeout: float = 30.0) -> None:
     """Block until the sandbox has received a POST (no sleeping: it signals each request)."""
     while not any(r.method == "POST" for r in sandbox.requests):
@@ -154,9 +161,7 @@ def test_a_finished_bulk_run_is_not_offered(qtbot, open_window, tmp_path) -> Non
         journal.prepare_rows(run.id, [(2, "+14155550100", SENT, "")])
         journal.set_status(run.id, "completed")
     session = open_window()
-    done = []
-    session.window.drafts.background(lambda: "checked", done.append)  # runs after the lookup
-    qtbot.waitUntil(lambda: done == ["checked"])
+    _drain_draft_worker(qtbot, session)  # the lookup for an interrupted run has run
     assert "bulkResumeOffer" not in session.window.safety.bars
 
 
@@ -196,9 +201,7 @@ def test_deep_damage_is_found_after_the_window_is_up_and_set_aside_next_start(
 
 def test_a_sound_database_raises_no_damage_bar(qtbot, open_window) -> None:
     session = open_window()
-    done = []
-    session.window.drafts.background(lambda: "checked", done.append)  # queued after the check
-    qtbot.waitUntil(lambda: done == ["checked"])
+    _drain_draft_worker(qtbot, session)  # the database check has run
     assert "databaseDamaged" not in session.window.safety.bars
 
 
