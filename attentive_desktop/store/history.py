@@ -9,10 +9,12 @@ import sqlite3
 import time
 from collections.abc import Callable, Iterator
 from dataclasses import dataclass, field
-from typing import Protocol
+from typing import TYPE_CHECKING, Protocol
 
 from .database import Database
-from .history_search import HistoryFilter, filter_sql
+
+if TYPE_CHECKING:
+    from .history_search import HistoryFilter
 
 SECONDS_PER_DAY = 86_400.0
 
@@ -251,6 +253,8 @@ class HistoryStore:
     ) -> list[HistoryRecord]:
         """Up to `limit` records matching `flt`, newest first, with id < `before_id` (keyset
         paging: pass the last id of the previous page)."""
+        from .history_search import filter_sql  # filters come later than the first frame
+
         where, params = filter_sql(flt, full_text=self.has_full_text)
         if before_id is not None:
             where = f"{where} AND h.id < :before" if where else "WHERE h.id < :before"
@@ -260,6 +264,8 @@ class HistoryStore:
 
     def count_matching(self, flt: HistoryFilter) -> int:
         """How many records match `flt`."""
+        from .history_search import filter_sql
+
         where, params = filter_sql(flt, full_text=self.has_full_text)
         row = self._db.connect().execute(f"SELECT count(*) FROM history AS h {where}", params)
         return int(row.fetchone()[0])

@@ -17,6 +17,7 @@ LATER = (
     "keyring",
     "decimal",
     "attentive_desktop.core.identifiers",
+    "attentive_desktop.store.history_search",  # the history pane's filters, on first use
     "attentive_desktop.gui.dialogs",
     "attentive_desktop.sandbox",
     # The log file opens once the window is ready (app.run_gui, early_log.EarlyLogBuffer):
