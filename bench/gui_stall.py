@@ -163,12 +163,8 @@ def bench_bulk(home: Path, sandbox: object, beat: Heartbeat) -> dict[str, float]
 
 
 def fill_history(home: Path) -> None:
-    from attentive_desktop.store.database import Database
-    from attentive_desktop.store.paths import AppPaths
+    from history_rows import write_history
 
-    paths = AppPaths(home / "data", home / "config")
-    paths.ensure()
-    db = Database(paths.database)
     now = time.time() - HISTORY_ROWS
     statuses = (200, 200, 200, 404, 429, 500)
     rows = [
@@ -180,18 +176,7 @@ def fill_history(home: Path) -> None:
         for i in range(1, HISTORY_ROWS + 1)
     ]  # fmt: skip
     details = [(i, "http://127.0.0.1/v1/attributes/custom", "{}", "", None) for i, *_ in rows]
-    with db.transaction() as conn:
-        conn.executemany(
-            "INSERT INTO history (id, started_at, method, endpoint, user, status, duration_ms, "
-            "attempt, account, user_agent, os_user) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)",
-            rows,
-        )
-        conn.executemany(
-            "INSERT INTO history_detail (id, url, request_body, response_body, error) "
-            "VALUES (?, ?, ?, ?, ?)",
-            details,
-        )
-    db.close()
+    write_history(home, rows, details)
 
 
 def bench_history(home: Path, sandbox: object, beat: Heartbeat) -> dict[str, float]:

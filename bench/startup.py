@@ -126,10 +126,8 @@ def fill_history(home: str, rows: int) -> float:
     import json
     from pathlib import Path
 
-    from attentive_desktop.store.database import Database
-    from attentive_desktop.store.paths import AppPaths
+    from history_rows import write_history
 
-    paths = AppPaths(Path(home) / "data", Path(home) / "config").ensure()
     request = json.dumps(
         {
             "user": {"phone": "+14155550100", "email": "customer@example.com"},
@@ -137,26 +135,20 @@ def fill_history(home: str, rows: int) -> float:
         }
     )
     started = time.time() - rows
-    with Database(paths.database) as database, database.transaction() as conn:
-        conn.executemany(
-            "INSERT INTO history (id, started_at, method, endpoint, user, status, duration_ms, "
-            "attempt, account, user_agent, os_user) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)",
-            (
-                (i, started + i, "POST", "/attributes/custom", f"+1415557{i % 10_000:04d}",
-                 200, 20.0, 1, "Bench", "attentive-desktop/bench", "bench")
-                for i in range(1, rows + 1)
-            ),
-        )  # fmt: skip
-        conn.executemany(
-            "INSERT INTO history_detail (id, url, request_body, response_body, error) "
-            "VALUES (?, ?, ?, ?, ?)",
-            (
-                (i, "https://api.attentivemobile.com/v1/attributes/custom",
-                 request.replace("0100", f"{i % 10_000:04d}"), "{}", None)
-                for i in range(1, rows + 1)
-            ),
-        )  # fmt: skip
-    return paths.database.stat().st_size / 2**20
+    database = write_history(
+        Path(home),
+        (
+            (i, started + i, "POST", "/attributes/custom", f"+1415557{i % 10_000:04d}",
+             200, 20.0, 1, "Bench", "attentive-desktop/bench", "bench")
+            for i in range(1, rows + 1)
+        ),
+        (
+            (i, "https://api.attentivemobile.com/v1/attributes/custom",
+             request.replace("0100", f"{i % 10_000:04d}"), "{}", None)
+            for i in range(1, rows + 1)
+        ),
+    )  # fmt: skip
+    return database.stat().st_size / 2**20
 
 
 def main() -> int:
