@@ -117,16 +117,21 @@ def test_a_refused_key_stops_the_run_and_its_attempts_reach_the_history(
     assert all(r.account == "Sandbox" for r in stored)
 
 
+def _run_in_thread(process, engine_request):
+    """Start `process.run(engine_request)` on a thread; its summary lands in result["summary"]."""
+    result: dict = {}
+    thread = threading.Thread(
+        target=lambda: result.setdefault("summary", process.run(engine_request))
+    )
+    thread.start()
+    return thread, result
+
+
 def test_cancel_stops_the_child_and_leaves_rows_pending(sandbox, database, tmp_path):
     sandbox.set_rate_limit(20)
     events = Collected()
     process = BulkProcess(events.events())
-    result: dict = {}
-    thread = threading.Thread(
-        target=lambda: result.setdefault("summary", process.run(request(
-            database, sandbox, rows_csv(tmp_path, 200))))
-    )  # fmt: skip
-    thread.start()
+    thread, result = _run_in_thread(process, request(database, sandbox, rows_csv(tmp_path, 200)))
     assert events.some_sent.wait(TIMEOUT)
     process.pause()
     process.resume()
@@ -179,12 +184,7 @@ def test_pause_pressed_while_the_child_starts_holds_the_run(sandbox, database, t
     events = Collected()
     process = BulkProcess(events.events())
     process.pause()  # before run(): the child must start paused, not ignore it
-    result: dict = {}
-    thread = threading.Thread(
-        target=lambda: result.setdefault("summary", process.run(request(
-            database, sandbox, rows_csv(tmp_path, 20))))
-    )  # fmt: skip
-    thread.start()
+    thread, result = _run_in_thread(process, request(database, sandbox, rows_csv(tmp_path, 20)))
     assert events.opened_event.wait(TIMEOUT)
     for _ in range(2):  # two progress snapshots while paused: nothing sent
         count = len(events.progress)

@@ -40,8 +40,7 @@ ACTIONS = {  # object name → shortcut ("" for none)
 }
 
 
-@pytest.fixture
-def session(qtbot, sandbox):
+def _build(qtbot, sandbox):
     built = build_window(
         AppPaths.from_environment(),
         SecretStore(keyring_backend=FakeKeyring()),
@@ -50,6 +49,12 @@ def session(qtbot, sandbox):
         first_run_dialog=False,
     )
     qtbot.addWidget(built.window)
+    return built
+
+
+@pytest.fixture
+def session(qtbot, sandbox):
+    built = _build(qtbot, sandbox)
     yield built
     built.window.close()
     built.shutdown()
@@ -100,14 +105,7 @@ def test_every_action_exists_once_the_window_reports_ready(qtbot, session) -> No
 
 
 def test_complete_runs_once_and_never_after_shutdown(qtbot, sandbox) -> None:
-    built = build_window(
-        AppPaths.from_environment(),
-        SecretStore(keyring_backend=FakeKeyring()),
-        sandbox_url=sandbox.base_url,
-        sandbox_key=sandbox.api_key,
-        first_run_dialog=False,
-    )
-    qtbot.addWidget(built.window)
+    built = _build(qtbot, sandbox)
     built.shutdown()
     built.complete()  # the database is closed: nothing may be built on it
     assert not hasattr(built.window, "bulk")
