@@ -16,7 +16,13 @@ start-up plus PySide's building of the Python enums those widgets use. Last, the
 with a history of --history-rows requests (100,000 by default, ~1 KB of bodies each, as a
 busy account builds up): start-up must not grow with the history.
 
+With --frozen it times what users install instead: the packaged app (dist/attentive-desktop,
+built by `make package`) against the same bare window packaged by PyInstaller with its
+defaults (built into build/bench/ on first use, or again with --rebuild). There the reference
+window and the history runs are skipped.
+
     QT_QPA_PLATFORM=offscreen .venv/bin/python bench/startup.py [--runs 5] [--history-rows N]
+    QT_QPA_PLATFORM=offscreen .venv/bin/python bench/startup.py --frozen [--rebuild]
 """
 
 from __future__ import annotations
@@ -28,9 +34,14 @@ import subprocess
 import sys
 import tempfile
 import time
+from pathlib import Path
 
 TIME_TARGET = 1.5
 MEMORY_TARGET = 2.0
+ROOT = Path(__file__).resolve().parent.parent
+FROZEN_APP = ROOT / "dist" / "attentive-desktop" / "attentive-desktop"
+FROZEN_BENCH = ROOT / "build" / "bench"
+FROZEN_BARE = FROZEN_BENCH / "dist" / "bare-window" / "bare-window"
 
 BARE_WINDOW = r"""
 import sys
@@ -151,6 +162,24 @@ def fill_history(home: str, rows: int) -> float:
     return database.stat().st_size / 2**20
 
 
+def frozen_commands(rebuild: bool) -> tuple[list[str], list[str]]:
+    """The packaged app and the bare window packaged with PyInstaller's defaults (built into
+    build/bench/ when missing or with ``rebuild``)."""
+    if not FROZEN_APP.exists():
+        raise SystemExit(f"{FROZEN_APP.relative_to(ROOT)} is missing: run `make package` first")
+    if rebuild or not FROZEN_BARE.exists():
+        FROZEN_BENCH.mkdir(parents=True, exist_ok=True)
+        script = FROZEN_BENCH / "bare_window.py"
+        script.write_text(BARE_WINDOW, encoding="utf-8")
+        command = [sys.executable, "-m", "PyInstaller", "--noconfirm", "--log-level", "WARN"]
+        command += ["--onedir", "--name", "bare-window", "--specpath", str(FROZEN_BENCH)]
+        command += ["--distpath", str(FROZEN_BENCH / "dist")]
+        command += ["--workpath", str(FROZEN_BENCH / "work"), str(script)]
+        subprocess.run(command, check=True)
+    app_cmd = [str(FROZEN_APP), "--sandbox", "--exit-when-shown"]
+    return app_cmd, [str(FROZEN_BARE)]
+
+
 def main() -> int:
     """Run both, alternating, and print medians and ratios."""
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
@@ -161,6 +190,14 @@ def main() -> int:
         default=100_000,
         help="also time the app with this many requests of history (default 100000; 0 skips)",
     )
+    parser.add_argument(
+        "--frozen",
+        action="store_true",
+        help="time the packaged app (make package) against a packaged bare window",
+    )
+    parser.add_argument(
+        "--rebuild", action="store_true", help="with --frozen: package the bare window afresh"
+    )
     args = parser.parse_args()
 
     env = dict(os.environ)
@@ -168,8 +205,13 @@ def main() -> int:
     env.pop("ATTENTIVE_API_KEY", None)
     app_cmd = [sys.executable, "-m", "attentive_desktop", "--sandbox", "--exit-when-shown"]
     bare_cmd = [sys.executable, "-c", BARE_WINDOW]
-    widgets_cmd = [sys.executable, "-c", WIDGETS_WINDOW]
-    results: dict[str, list[tuple[float, float, float]]] = {"app": [], "bare": [], "widgets": []}
+    widgets_cmd: list[str] | None = [sys.executable, "-c", WIDGETS_WINDOW]
+    if args.frozen:
+        app_cmd, bare_cmd = frozen_commands(args.rebuild)
+        widgets_cmd, args.history_rows = None, 0
+    results: dict[str, list[tuple[float, float, float]]] = {"app": [], "bare": []}
+    if widgets_cmd is not None:
+        results["widgets"] = []
     env.pop("PYTHONDONTWRITEBYTECODE", None)
     with tempfile.TemporaryDirectory(prefix="attentive-bench-") as home:
         env["ATTENTIVE_DESKTOP_HOME"] = os.path.join(home, "home")
@@ -181,12 +223,14 @@ def main() -> int:
             results["history"] = []
         # Warm-up: fill the OS file cache and the bytecode cache for both.
         measure(bare_cmd, env)
-        measure(widgets_cmd, env)
+        if widgets_cmd is not None:
+            measure(widgets_cmd, env)
         measure(app_cmd, env)
         for _ in range(args.runs):
             results["bare"].append(measure(bare_cmd, env))
             results["app"].append(measure(app_cmd, env))
-            results["widgets"].append(measure(widgets_cmd, env))
+            if widgets_cmd is not None:
+                results["widgets"].append(measure(widgets_cmd, env))
             if "history" in results:
                 results["history"].append(measure(app_cmd, history_env))
 
@@ -196,7 +240,8 @@ def main() -> int:
 
     app_shown, app_ready, app_mem = medians("app")
     bare_shown, _bare_ready, bare_mem = medians("bare")
-    print(f"platform: {env['QT_QPA_PLATFORM']}, runs: {args.runs} each, medians")
+    built = "packaged by PyInstaller" if args.frozen else "run from source"
+    print(f"platform: {env['QT_QPA_PLATFORM']}, {built}, runs: {args.runs} each, medians")
     print(f"bare PySide6 window: shown {bare_shown * 1000:6.0f} ms  peak RSS {bare_mem:6.1f} MiB")
     print(
         f"attentive-desktop:   shown {app_shown * 1000:6.0f} ms  ready {app_ready * 1000:6.0f} ms"
@@ -207,12 +252,13 @@ def main() -> int:
         f"to ready (sandbox up, account in use): {app_ready / bare_shown:.2f}x"
     )
     print(f"memory ratio: {app_mem / bare_mem:.2f}x (target <= {MEMORY_TARGET}x)")
-    widgets_shown = medians("widgets")[0]
-    print(
-        f"for reference, a PySide6 window with a table over a Python model, line edits and a "
-        f"dock: shown {widgets_shown * 1000:.0f} ms = {widgets_shown / bare_shown:.2f}x bare; "
-        f"the app is {app_shown / widgets_shown:.2f}x that window"
-    )
+    if "widgets" in results:
+        widgets_shown = medians("widgets")[0]
+        print(
+            f"for reference, a PySide6 window with a table over a Python model, line edits and "
+            f"a dock: shown {widgets_shown * 1000:.0f} ms = {widgets_shown / bare_shown:.2f}x "
+            f"bare; the app is {app_shown / widgets_shown:.2f}x that window"
+        )
     if "history" in results:
         shown, ready, _mem = medians("history")
         print(
