@@ -249,24 +249,13 @@ class DraftKeeper(QObject):
     # --- plumbing -----------------------------------------------------------------------------
 
     def background(
-        self,
-        fn: Callable[[], object],
-        done: Callable[[object], None] | None = None,
-        *,
-        on_cancel: Callable[[], object] | None = None,
+        self, fn: Callable[[], object], done: Callable[[object], None] | None = None
     ) -> int | None:
         """Run `fn()` on the draft worker (in order with the draft writes); `done(result)`
-        follows on the GUI thread. `on_cancel()` runs if the keeper shuts down while `fn` is
-        queued or running (to interrupt a long read). None once shut down."""
+        follows on the GUI thread. None once shut down."""
         if self._closed:
             return None
-
-        def run(token: Any) -> object:
-            if on_cancel is not None:
-                token.add_callback(on_cancel)
-            return fn()
-
-        job = self._thread.worker.submit(run)
+        job = self._thread.worker.submit(lambda _token: fn())
         self._jobs[job] = done
         return job
 

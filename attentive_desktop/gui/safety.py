@@ -17,6 +17,7 @@ from typing import TYPE_CHECKING, Any
 from PySide6.QtCore import QObject, Signal
 from PySide6.QtWidgets import QFrame, QHBoxLayout, QLabel, QPushButton, QVBoxLayout, QWidget
 
+from attentive_desktop.gui.database_check import DatabaseCheck
 from attentive_desktop.gui.theme import RAW_TEXT_PROPERTY, set_status_text
 
 if TYPE_CHECKING:
@@ -117,7 +118,8 @@ class SafetyNet(QObject):
     Collaborators: the MainWindow, the DraftKeeper, a `journal()` factory (the bulk journal),
     `open_bulk(path)` (opens the Bulk dialog on a file, whose own bar then offers the resume),
     the start-up `notice` (RecoveryNotice or None), and `check_database` (a DamageCheck), run
-    on the draft worker once the window is up and interrupted if the window quits first.
+    on a thread of its own once the window is up (gui/database_check.py); `shutdown()`
+    interrupts it. `database_checked` is True once its verdict is in.
     Signals: barShown(str object name) whenever a bar appears (tests wait on it).
     """
 
@@ -139,7 +141,10 @@ class SafetyNet(QObject):
         self._journal = journal
         self._open_bulk = open_bulk
         self._notice = notice
-        self._check_database = check_database
+        self._check: DatabaseCheck | None = None
+        if check_database is not None:
+            self._check = DatabaseCheck(check_database, self)
+            self._check.finished.connect(self._damage_found)
         self._storage_told = False
         self._started = False
         self.bars: dict[str, OfferBar] = {}
@@ -175,9 +180,8 @@ class SafetyNet(QObject):
         if self._journal is not None and self._drafts is not None:
             journal = self._journal
             self._drafts.background(lambda: interrupted_run(journal()), self._run_found)
-        if self._check_database is not None and self._drafts is not None:
-            check = self._check_database
-            self._drafts.background(check, self._damage_found, on_cancel=check.interrupt)
+        if self._check is not None:
+            self._check.start()
 
     def _draft_offered(self, draft: Any) -> None:
         if not self._started or "draftOffer" in self.bars:
@@ -205,6 +209,16 @@ class SafetyNet(QObject):
             resume_text(run, left),
             [("Resume bulk run…", "resumeBulkButton", lambda: self.resume_bulk(run))],
         )
+
+    @property
+    def database_checked(self) -> bool:
+        """True once the whole-file check has given its verdict."""
+        return self._check is not None and self._check.done
+
+    def shutdown(self) -> None:
+        """Interrupt the database check if it still runs (call before the database closes)."""
+        if self._check is not None:
+            self._check.stop()
 
     def _damage_found(self, damage: object) -> None:
         if not damage:
@@ -314,7 +328,7 @@ def install_safety(session: Any, notice: RecoveryNotice | None = None) -> Safety
     )
     closers = session.closers
     at = closers.index(database.close) if database.close in closers else len(closers)
-    closers.insert(at, keeper.shutdown)
+    closers[at:at] = [net.shutdown, keeper.shutdown]
     if notice is not None:
         closers.append(notice.discard)  # a temporary database goes once it is closed
     window.drafts = keeper

@@ -16,6 +16,7 @@ import subprocess
 import sys
 import threading
 from pathlib import Path
+from typing import ClassVar
 
 from attentive_desktop.sandbox.server import running_sandbox
 from attentive_desktop.store.database import Database
@@ -201,28 +202,65 @@ def test_deep_damage_is_found_after_the_window_is_up_and_set_aside_next_start(
 
 def test_a_sound_database_raises_no_damage_bar(qtbot, open_window) -> None:
     session = open_window()
-    _drain_draft_worker(qtbot, session)  # the database check has run
-    assert "databaseDamaged" not in session.window.safety.bars
+    safety = session.window.safety
+    qtbot.waitUntil(lambda: safety.database_checked)
+    assert "databaseDamaged" not in safety.bars
 
 
-def test_quitting_interrupts_a_long_read_on_the_draft_worker(qtbot, open_window) -> None:
-    keeper = open_window().window.drafts
-    started, release = threading.Event(), threading.Event()
-    cancelled: list[bool] = []
+class SlowCheck:
+    """Stands in for store.recovery.DamageCheck on a large file: reads until interrupted."""
 
-    def long_read() -> str:  # stands in for the database check on a large file
-        started.set()
-        release.wait(60)
-        return "read"
+    instances: ClassVar[list[SlowCheck]] = []
 
-    def interrupt() -> None:
-        cancelled.append(True)
-        release.set()
+    def __init__(self, _database: object) -> None:
+        self.started, self.release = threading.Event(), threading.Event()
+        self.interrupted = False
+        SlowCheck.instances.append(self)
 
-    keeper.background(long_read, on_cancel=interrupt)
-    qtbot.waitUntil(started.is_set)
-    keeper.shutdown()
-    assert cancelled == [True]
+    def __call__(self) -> str | None:
+        self.started.set()
+        self.release.wait(60)
+        return None
+
+    def interrupt(self) -> None:
+        self.interrupted = True
+        self.release.set()
+
+
+def _open_with_slow_check(open_window, monkeypatch):
+    import attentive_desktop.store.recovery as recovery
+
+    SlowCheck.instances.clear()
+    monkeypatch.setattr(recovery, "DamageCheck", SlowCheck)
+    session = open_window()
+    (check,) = SlowCheck.instances
+    return session, check
+
+
+def test_an_edit_is_saved_while_the_database_check_still_reads(
+    qtbot, open_window, monkeypatch
+) -> None:
+    session, check = _open_with_slow_check(open_window, monkeypatch)
+    try:
+        qtbot.waitUntil(check.started.is_set)
+        session.window.form.phone_edit.setText(PHONE)
+        session.window.editor.model.add_row(*ROWS[0])
+        store = DraftStore(session.database)
+        # The draft's write does not queue behind the whole-file read (seconds on a big file).
+        qtbot.waitUntil(lambda: store.load() is not None)
+        draft = store.load()
+        assert draft.identifiers["phone"] == PHONE and draft.rows == (ROWS[0],)
+        assert not check.release.is_set()  # the check was still reading all along
+    finally:
+        check.release.set()
+
+
+def test_quitting_interrupts_the_database_check(qtbot, open_window, monkeypatch) -> None:
+    session, check = _open_with_slow_check(open_window, monkeypatch)
+    qtbot.waitUntil(check.started.is_set)
+    session.window.close()
+    session.shutdown()  # before the database closes
+    assert check.interrupted
 
 
 def test_history_that_cannot_be_written_is_told_once_and_calls_still_work(
