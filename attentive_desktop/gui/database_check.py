@@ -3,11 +3,11 @@
 from __future__ import annotations
 
 import logging
-from typing import Any, Protocol
+from typing import Protocol
 
 from PySide6.QtCore import QObject, Signal
 
-from attentive_desktop.gui.worker import WorkerThread
+from attentive_desktop.gui.worker import CancelToken, WorkerThread
 
 log = logging.getLogger(__name__)
 
@@ -49,7 +49,7 @@ class DatabaseCheck(QObject):
         self._thread.start()
         check = self._check
 
-        def run(token: Any) -> str | None:
+        def run(token: CancelToken) -> str | None:
             token.add_callback(check.interrupt)
             return check()
 
