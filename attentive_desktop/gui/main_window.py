@@ -163,64 +163,15 @@ class MainWindow(QMainWindow):
         self.addToolBar(bar)
         self.switcher.accountChosen.connect(self.use_account)
 
-    def _action(self, text: str, name: str, shortcut: str | None, slot: Callable) -> QAction:
-        action = QAction(text, self)
-        action.setObjectName(name)
-        if shortcut:
-            action.setShortcut(shortcut)  # a str converts to QKeySequence
-            action.setShortcutContext(Qt.ShortcutContext.WindowShortcut)
-        action.triggered.connect(lambda _checked=False: slot())
-        self.addAction(action)
-        return action
-
     def build_menus(self) -> None:
-        """Fill the menu bar and its shortcuts (once). app.build_window runs this one
-        event-loop tick after the first frame, before start() reports ready."""
+        """Fill the menu bar and its shortcuts (once; gui/menus.py). app.build_window runs
+        this one event-loop tick after the first frame, before start() reports ready."""
         if self._menus_built:
             return
         self._menus_built = True
-        account = self._menus["&Account"]
-        account.addAction(self.add_account_action)
-        account.addSeparator()
-        account.addAction(self._action("&Quit", "quitAction", "Ctrl+Q", self.close))
-        actions = self._menus["&Actions"]
-        self.lookup_action = self._action("&Look up", "lookupAction", "Ctrl+L", self.flow.lookup)
-        self.send_action = self._action("&Send", "sendAction", "Ctrl+Return", self.flow.send)
-        self.cancel_action = self._action("&Cancel request", "cancelAction", "Esc", self.cancel)
-        self.request_action = self._action(
-            "Show &request…", "showRequestAction", "Ctrl+Shift+R", self.flow.show_request
-        )
-        for action in (self.lookup_action, self.send_action, self.cancel_action):
-            actions.addAction(action)
-        actions.addAction(self.request_action)
-        edit = self._menus["&Edit"]
-        self.new_row_action = self._action(
-            "&New attribute row", "newRowAction", "Ctrl+N", self.editor.add_row
-        )
-        self.remove_row_action = self._action(
-            "&Remove selected rows",
-            "removeRowAction",
-            "Ctrl+Delete",
-            self.editor.remove_selected_rows,
-        )
-        self.paste_rows_action = self._action(
-            "&Paste rows", "pasteRowsAction", None, self.editor.table.paste_from_clipboard
-        )
-        for action in (self.new_row_action, self.remove_row_action, self.paste_rows_action):
-            edit.addAction(action)
-        view = self._menus["&View"]
-        toggle = self.history.toggleViewAction()
-        toggle.setShortcut("Ctrl+H")
-        toggle.setObjectName("toggleHistoryAction")
-        view.addAction(toggle)
-        self.filter_action = self._action(
-            "&Filter history", "filterHistoryAction", "Ctrl+F", self.history.focus_filter
-        )
-        view.addAction(self.filter_action)
-        help_menu = self._menus["&Help"]
-        help_menu.addAction(
-            self._action("&Keyboard shortcuts", "shortcutsAction", None, self.show_shortcuts)
-        )
+        from attentive_desktop.gui.menus import fill_menus
+
+        fill_menus(self, self._menus)
 
     # accounts -------------------------------------------------------------------------------
     def refresh_accounts(self, current: str | None = None, *, activate: bool = True) -> None:

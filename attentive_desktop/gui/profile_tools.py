@@ -156,16 +156,9 @@ class ProfileTools(QObject):
             splitter.setSizes([CUSTOMER_WIDTH, max(total - CUSTOMER_WIDTH, 0)])
 
     def _action(self, text: str, name: str, shortcut: str | None, slot: Callable) -> QAction:
-        from PySide6.QtGui import QAction, QKeySequence
+        from attentive_desktop.gui.menus import window_action
 
-        action = QAction(text, self.window)
-        action.setObjectName(name)
-        if shortcut:
-            action.setShortcut(QKeySequence(shortcut))
-            action.setShortcutContext(Qt.ShortcutContext.WindowShortcut)
-        action.triggered.connect(lambda _checked=False: slot())
-        self.window.addAction(action)
-        return action
+        return window_action(self.window, text, name, shortcut, slot)
 
     def _build_menus(self) -> None:
         window = self.window
