@@ -160,6 +160,7 @@ def build_window(
     from attentive_desktop.gui.api_service import ApiService
     from attentive_desktop.gui.history_model import HistoryFilterProxy, HistoryTableModel
     from attentive_desktop.gui.history_service import HistoryService
+    from attentive_desktop.gui.keychain import KeychainCalls
     from attentive_desktop.gui.main_window import SANDBOX_ACCOUNT, MainWindow
     from attentive_desktop.gui.property_model import PropertyTableModel
     from attentive_desktop.store.accounts import AccountStore
@@ -198,6 +199,7 @@ def build_window(
     history_proxy.setSourceModel(history_model)
     api.historyRecorded.connect(history_model.prepend)
     property_model = PropertyTableModel(schema)
+    keychain = KeychainCalls()
     session: Session | None = None
 
     def close() -> None:
@@ -215,11 +217,12 @@ def build_window(
         schema=lambda: schema,
         sandbox=bool(sandbox_url) or sandbox_pending,
         region=str(settings.get("default_region", "US") or "US"),
+        keychain=keychain,
         on_account=lambda name: (schema.use(name), property_model.refresh_schema()),
         on_close=close,
     )
     session = Session(window, api, history_service, database, book, schema)
-    session.closers += [api.shutdown, history_service.shutdown]
+    session.closers += [keychain.stop, api.shutdown, history_service.shutdown]
     session.closers.append(database.close)
     from attentive_desktop.gui.profile_tools import ProfileTools
 

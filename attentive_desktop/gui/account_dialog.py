@@ -21,12 +21,14 @@ from attentive_desktop.gui.theme import set_status_text
 
 if TYPE_CHECKING:
     from attentive_desktop.gui.accounts import AccountBook
+    from attentive_desktop.gui.keychain import KeychainCalls
     from attentive_desktop.store.accounts import Account
 
 
 class AccountDialog(QDialog):
     """Asks for an account name and API key, checks the key with GET /me on the worker, shows
-    the company and domain the key belongs to, then saves the account and its key.
+    the company and domain the key belongs to, then saves the account and its key (on the
+    keychain thread: the keychain may ask the user to unlock it).
 
     A rejected key keeps the dialog open with a plain sentence saying so.
     Signals: accountSaved(object Account).
@@ -38,6 +40,7 @@ class AccountDialog(QDialog):
         self,
         api_service: Any,
         book: AccountBook,
+        keychain: KeychainCalls,
         *,
         default_base_url: str | None = None,
         name: str = "",
@@ -52,8 +55,10 @@ class AccountDialog(QDialog):
         self.setMinimumWidth(520)
         self._api = api_service
         self._book = book
+        self._keychain = keychain
         self._job: int | None = None
         self._saved: Account | None = None
+        self._saving = False  # the keychain is writing the key: the dialog stays until it ends
 
         intro = QLabel(
             "Paste an API key from Attentive (Marketplace ▸ Custom apps). The key is checked "
@@ -193,17 +198,31 @@ class AccountDialog(QDialog):
             return
         self._job = None
         name, base_url, key = self._pending
-        try:
-            self._saved = self._book.save(name, base_url, key, me)
-        except Exception as exc:  # keychain locked or refused: say so, keep the dialog open
-            self._set_editable(True)
-            self._problem(str(exc))
-            return
+        book = self._book
+        self._saving = True
+        self.cancel_button.setEnabled(False)
+        set_status_text(self.status_label, "The key works. Saving it in the keychain…")
+        self._keychain.call(
+            lambda: (book.save(name, base_url, key, me), book.keys_are_session_only),
+            lambda saved: self._saved_in_keychain(me, *saved),  # type: ignore[misc]
+            self._not_saved,
+        )
+
+    def _not_saved(self, message: str) -> None:
+        """The keychain is locked or refused: say so and keep the dialog open."""
+        self._saving = False
+        self.cancel_button.setEnabled(True)
+        self._set_editable(True)
+        self._problem(message)
+
+    def _saved_in_keychain(self, me: Any, account: Account, session_only: bool) -> None:
+        self._saving = False
+        self._saved = account
         company = me.company_name or "(no company name)"
         domain = me.attentive_domain_name or "(no domain)"
         where = (
             "kept for this session only (no system keychain)"
-            if self._book.keys_are_session_only
+            if session_only
             else "saved in the system keychain"
         )
         set_status_text(
@@ -233,7 +252,10 @@ class AccountDialog(QDialog):
         self._problem(message)
 
     def reject(self) -> None:
-        """Close; a key check still running is cancelled."""
+        """Close; a key check still running is cancelled. Not while the keychain saves the
+        key: it cannot be called back, and the window must learn of the account it saved."""
+        if self._saving:
+            return
         if self._job is not None:
             self._api.cancel(self._job)
             self._job = None

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import threading
 from collections.abc import Callable
 from dataclasses import replace
 from typing import TYPE_CHECKING, Any
@@ -21,6 +22,9 @@ class AccountBook:
     the ATTENTIVE_API_KEY environment variable (for scripts). The SecretStore is built on first
     use, since asking the OS for its keychain can take a while at start-up. ``base_url``
     (from --base-url) overrides every account's base URL for this session.
+    What reaches the keychain (`key_for` a saved account, `save`, `keys_are_session_only`)
+    may be slow or wait for the user: the window calls it on its keychain thread
+    (gui/keychain.py), the bulk run on its worker.
     """
 
     def __init__(
@@ -37,13 +41,15 @@ class AccountBook:
         self.base_url_override = base_url
         self._session: dict[str, Account] = {}
         self._session_keys: dict[str, str] = {}
+        self._secrets_lock = threading.Lock()
 
     @property
     def secrets(self) -> SecretStore:
-        """The SecretStore, built on first use."""
-        if callable(self._secrets):
-            self._secrets = self._secrets()
-        return self._secrets
+        """The SecretStore, built on first use (once, whichever thread asks first)."""
+        with self._secrets_lock:
+            if callable(self._secrets):
+                self._secrets = self._secrets()
+            return self._secrets
 
     @property
     def keys_are_session_only(self) -> bool:

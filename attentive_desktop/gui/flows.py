@@ -71,6 +71,7 @@ class LookupSendFlow(QObject):
         self._last_lookup: tuple[LookupQuery, dict[str, str]] | None = None
         self._sent_values: dict[str, str] = {}
         self.has_account = False
+        self.switching_to: str | None = None  # the account whose key is being read
         self.schema: Any = None
         self.reviewer: Callable[..., None] | None = None
         self.recorder: Callable[..., Callable[[float], object] | None] | None = None
@@ -294,6 +295,8 @@ class LookupSendFlow(QObject):
         if self.has_account:
             return True
         text = "Add an Attentive account first (Account ▸ Add account…)."
+        if self.switching_to:
+            text = f"Wait a moment: the key for “{self.switching_to}” is still being read."
         self.message.emit(text, "error")
         return False
 

@@ -59,7 +59,8 @@ class MainWindow(QMainWindow):
 
     Collaborators come in through the constructor (see app.build_window).
     Signals: shown() once the window first shows; started() once start() has run (the account
-    is in use or the first-run dialog is open); accountChanged(str name).
+    is in use, or its key is being read, or the first-run dialog is open); accountChanged(str
+    name) once an account is in use.
     """
 
     shown = Signal()
@@ -79,6 +80,7 @@ class MainWindow(QMainWindow):
         schema: Callable[[], Any],
         sandbox: bool = False,
         region: str = "US",
+        keychain: Any,
         on_account: Callable[[str], None] | None = None,
         on_close: Callable[[], None] | None = None,
     ) -> None:
@@ -87,6 +89,7 @@ class MainWindow(QMainWindow):
         self.setWindowTitle("Attentive Desktop" + (" — SANDBOX" if sandbox else ""))
         self.api = api
         self.book = book
+        self.keychain = keychain
         self.settings = settings
         self._on_account = on_account
         self._on_close = on_close
@@ -223,26 +226,52 @@ class MainWindow(QMainWindow):
             self.banner.set_url(base_url)
         self.refresh_accounts(SANDBOX_ACCOUNT, activate=self._ready)
 
-    def use_account(self, name: str) -> bool:
-        """Read and write with account ``name`` from now on; False if it has no key here."""
+    def use_account(self, name: str) -> None:
+        """Read and write with account ``name`` from now on.
+
+        A session account's key is in memory: at once. A saved account's key is read on the
+        keychain thread (gui/keychain.py), which may take a while or ask the user to unlock
+        the keychain; until it is in, nothing is sent and the Send area says so. Only the
+        latest switch counts. Without a key the account in use stays, and the Add account
+        dialog asks for the key again.
+        """
         account = self.book.get(name)
         if account is None:
-            return False
-        try:
-            key = self.book.key_for(name)
-        except Exception as exc:  # keychain locked or refused
-            self.show_message(str(exc), "error")
-            key = None
+            return
+        self._info_job = None  # the account in use's details no longer matter
+        if self.book.is_session(name):  # a keychain read still under way no longer counts
+            self._key_read(name, self.book.key_for(name))
+            return
+        self.flow.switching_to = name
+        self.flow.has_account = False
+        self.editor.set_target(f"Reading the key for “{name}” from the keychain…")
+        book = self.book
+
+        def arrived(key: object, error: str = "") -> None:
+            if self.flow.switching_to == name:  # else a later switch won
+                self._key_read(name, key, error)
+
+        self.keychain.call(lambda: book.key_for(name), arrived, lambda error: arrived(None, error))
+        self.update_key_notice()
+
+    def _key_read(self, name: str, key: object, error: str = "") -> None:
+        self.flow.switching_to = None
+        account = self.book.get(name)
+        if self._closed or account is None:
+            return
         if not key:
+            current = self.book.get(self._account_name) if self._account_name else None
+            self.switcher.set_accounts(self.book.accounts(), self._account_name or name)
+            self.editor.set_target(describe_target(current))
+            self.flow.has_account = current is not None
             self.show_message(
-                f"There is no API key for “{name}” on this computer. Enter it again.", "error"
+                error or f"There is no API key for “{name}” on this computer. Enter it again.",
+                "error",
             )
             self.open_account_dialog(name=name)
-            return False
+            return
         self._account_name = name
-        if not self.book.is_session(name):
-            self.update_key_notice()  # the keychain was just asked for the key anyway
-        self.api.set_account(self.book.base_url_for(account), key, name)
+        self.api.set_account(self.book.base_url_for(account), str(key), name)
         if self._on_account is not None:
             self._on_account(name)
         self.flow.has_account = True
@@ -250,9 +279,8 @@ class MainWindow(QMainWindow):
         if not self.book.is_session(name):
             self.settings.set("last_account", name)
         if not account.company_name:
-            self._info_job = self.api.check_key(self.book.base_url_for(account), key)
+            self._info_job = self.api.check_key(self.book.base_url_for(account), str(key))
         self.accountChanged.emit(name)
-        return True
 
     @property
     def account_name(self) -> str | None:
@@ -284,6 +312,7 @@ class MainWindow(QMainWindow):
         dialog = AccountDialog(
             self.api,
             self.book,
+            self.keychain,
             default_base_url=self.book.base_url_override,
             name=name,
             parent=self,
@@ -297,9 +326,13 @@ class MainWindow(QMainWindow):
         return dialog
 
     def update_key_notice(self) -> None:
-        """Say so when keys cannot be kept in a keychain. Checked when a saved account is used
-        or added, not at start-up with only the sandbox: probing the keychain is slow."""
-        self.notice.show_notice(SESSION_ONLY_NOTICE if self.book.keys_are_session_only else "")
+        """Say so when keys cannot be kept in a keychain. Checked (on the keychain thread: it
+        is slow to probe) when a saved account is used or added, not with only the sandbox."""
+        book, notice = self.book, self.notice
+        self.keychain.call(
+            lambda: book.keys_are_session_only,
+            lambda session_only: notice.show_notice(SESSION_ONLY_NOTICE if session_only else ""),
+        )
 
     # misc -----------------------------------------------------------------------------------
     def show_message(self, text: str, kind: str = "info") -> None:

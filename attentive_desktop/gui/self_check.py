@@ -165,7 +165,7 @@ def _self_test(home: Path) -> None:
         _check(window.isVisible(), "the main window did not show")
         for name in ("phoneEdit", "propertyTable", "sendButton", "historyTable"):
             _check(window.findChild(QWidget, name) is not None, f"widget {name} missing")
-        dialog = AccountDialog(session.api, session.book, parent=window)
+        dialog = AccountDialog(session.api, session.book, window.keychain, parent=window)
         _check(dialog.findChild(QWidget, "apiKeyEdit") is not None, "account dialog")
         dialog.deleteLater()
         _check(not window.grab().isNull(), "the window does not render")

@@ -3,6 +3,8 @@ history, restart and still see it; a slow server leaves the window responsive an
 
 from __future__ import annotations
 
+import threading
+
 import pytest
 from PySide6.QtCore import Qt, QTimer
 from PySide6.QtWidgets import QApplication, QLabel, QMessageBox, QPushButton
@@ -98,6 +100,7 @@ def test_first_run_add_account_lookup_edit_send_history_and_restart(
     assert keyring.keys[("attentive-desktop", "Northwind test")] == sandbox.api_key
     qtbot.mouseClick(dialog.done_button, Qt.MouseButton.LeftButton)
     qtbot.waitUntil(lambda: not dialog.isVisible())
+    qtbot.waitUntil(lambda: window.account_name == "Northwind test")  # key read off-thread
     assert window.editor.target_label.text() == f"Writing to: {COMPANY} ({DOMAIN})"
     assert window.switcher.current_name() == "Northwind test"
 
@@ -149,6 +152,7 @@ def test_first_run_add_account_lookup_edit_send_history_and_restart(
     session.shutdown()
     again = open_window()
     assert again.window.switcher.current_name() == "Northwind test"
+    qtbot.waitUntil(lambda: again.window.account_name == "Northwind test")
     assert again.window.editor.target_label.text() == f"Writing to: {COMPANY} ({DOMAIN})"
     qtbot.waitUntil(lambda: ("POST", "/attributes/custom", "200") in history_methods(again.window))
     assert again.window.height() == 520
@@ -165,6 +169,37 @@ def test_wrong_key_says_so_and_keeps_the_dialog_open(qtbot, open_window, sandbox
     assert keyring.keys == {}
     assert "not-a-real-key" not in dialog.status_label.text()
     dialog.reject()
+
+
+def test_saving_waits_for_the_keychain_and_a_refusal_keeps_the_dialog_open(
+    qtbot, open_window, sandbox, keyring, monkeypatch
+):
+    window = open_window().window
+    dialog = add_account(qtbot, window, sandbox)
+    asked, answer = threading.Event(), threading.Event()
+
+    def locked(service: str, username: str, password: str) -> None:
+        asked.set()
+        answer.wait(30)  # the keychain's unlock prompt, answered by "Cancel"
+        raise RuntimeError("the keychain stayed locked")
+
+    monkeypatch.setattr(keyring, "set_password", locked)
+    try:
+        dialog.save_button.click()
+        qtbot.waitUntil(asked.is_set, timeout=10_000)  # the window keeps running meanwhile
+        assert dialog.status_label.text() == "The key works. Saving it in the keychain…"
+        assert not dialog.cancel_button.isEnabled()
+        dialog.reject()  # Esc: the dialog stays until the keychain has answered
+        assert dialog.isVisible()
+    finally:
+        answer.set()
+    qtbot.waitUntil(lambda: "the keychain stayed locked" in dialog.status_label.text())
+    assert "unlock it and try again" in dialog.status_label.text()
+    assert dialog.isVisible() and dialog.save_button.isEnabled()
+    assert dialog.cancel_button.isEnabled()
+    assert keyring.keys == {} and window.book.accounts() == []
+    dialog.reject()
+    assert not dialog.isVisible()
 
 
 def test_warnings_are_confirmed_once_and_a_type_lock_400_is_explained(qtbot, open_window, sandbox):

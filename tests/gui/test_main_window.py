@@ -2,9 +2,11 @@
 
 from __future__ import annotations
 
+import threading
+
 import pytest
 from keyring.backends import fail
-from PySide6.QtCore import Qt
+from PySide6.QtCore import Qt, QTimer
 from PySide6.QtGui import QGuiApplication
 from PySide6.QtWidgets import (
     QAbstractButton,
@@ -126,14 +128,15 @@ def test_switching_accounts_changes_who_is_written_to(qtbot, open_window, sandbo
     keyring.set_password("attentive-desktop", "Beta", sandbox.api_key)
     window = open_window(keyring).window
     assert window.switcher.count() == 2
+    qtbot.waitUntil(lambda: window.account_name == "Alpha")  # its key is read off-thread
     assert window.editor.target_label.text() == "Writing to: Alpha Co (alpha)"
     window.switcher.setCurrentIndex(window.switcher.findData("Beta"))
     window.switcher.activated.emit(window.switcher.currentIndex())
-    assert window.account_name == "Beta"
+    qtbot.waitUntil(lambda: window.account_name == "Beta")
     assert window.editor.target_label.text() == "Writing to: Beta Co (beta)"
     window.close()
     again = open_window(keyring).window
-    assert again.account_name == "Beta"  # the last account is remembered
+    qtbot.waitUntil(lambda: again.account_name == "Beta")  # the last account is remembered
 
 
 def test_shortcuts_add_rows_and_paste_several_lines(qtbot, open_window, sandbox):
@@ -180,3 +183,89 @@ def test_history_filter_and_clear_after_confirmation(qtbot, open_window, sandbox
     box.findChild(QPushButton, "clearHistoryConfirmYes").click()
     qtbot.waitUntil(lambda: history.model.rowCount() == 0)
     assert history.details.toPlainText() == ""
+
+
+class SlowKeyring(FakeKeyring):
+    """A keychain that answers only once released, as a locked one waits for its password."""
+
+    def __init__(self) -> None:
+        super().__init__()
+        self.asked, self.answer = threading.Event(), threading.Event()
+        self.refuse = False
+
+    def get_password(self, service: str, username: str) -> str | None:
+        self.asked.set()
+        self.answer.wait(30)
+        if self.refuse:
+            raise RuntimeError("the user dismissed the unlock prompt")
+        return super().get_password(service, username)
+
+
+def _two_accounts(sandbox) -> SlowKeyring:
+    keyring = SlowKeyring()
+    save_accounts(
+        Account("Alpha", sandbox.base_url, "Alpha Co", "alpha"),
+        Account("Beta", sandbox.base_url, "Beta Co", "beta"),
+    )
+    keyring.keys[("attentive-desktop", "Alpha")] = sandbox.api_key
+    keyring.keys[("attentive-desktop", "Beta")] = sandbox.api_key
+    return keyring
+
+
+def test_a_keychain_waiting_for_its_password_leaves_the_window_responsive(
+    qtbot, open_window, sandbox
+):
+    keyring = _two_accounts(sandbox)
+    try:
+        window = open_window(keyring).window  # start-up asks the keychain for Alpha's key
+        assert keyring.asked.wait(10)
+        ticks: list[int] = []
+        timer = QTimer(window)
+        timer.timeout.connect(lambda: ticks.append(1))
+        timer.start(10)
+        qtbot.waitUntil(lambda: len(ticks) >= 5)  # the event loop runs while the keychain waits
+        assert window.account_name is None
+        assert window.editor.target_label.text() == "Reading the key for “Alpha” from the keychain…"
+        window.form.phone_edit.setText("+14155550100")
+        with qtbot.waitSignal(window.flow.message) as told:
+            window.flow.lookup()
+        assert told.args[0] == "Wait a moment: the key for “Alpha” is still being read."
+        assert not sandbox.requests
+    finally:
+        keyring.answer.set()
+    qtbot.waitUntil(lambda: window.account_name == "Alpha")
+    assert window.editor.target_label.text() == "Writing to: Alpha Co (alpha)"
+
+
+def test_only_the_last_account_chosen_is_used(qtbot, open_window, sandbox):
+    keyring = _two_accounts(sandbox)
+    try:
+        window = open_window(keyring).window
+        assert keyring.asked.wait(10)
+        used: list[str] = []
+        window.accountChanged.connect(used.append)
+        window.switcher.setCurrentIndex(window.switcher.findData("Beta"))
+        window.switcher.activated.emit(window.switcher.currentIndex())
+        assert window.editor.target_label.text() == "Reading the key for “Beta” from the keychain…"
+    finally:
+        keyring.answer.set()
+    qtbot.waitUntil(lambda: window.account_name == "Beta")
+    assert used == ["Beta"]  # Alpha's key arrived first, for a choice no longer standing
+
+
+def test_a_refused_keychain_says_why_and_keeps_the_account_in_use(qtbot, open_window, sandbox):
+    keyring = _two_accounts(sandbox)
+    keyring.answer.set()
+    window = open_window(keyring).window
+    qtbot.waitUntil(lambda: window.account_name == "Alpha")
+    keyring.refuse = True
+    window.switcher.setCurrentIndex(window.switcher.findData("Beta"))
+    window.switcher.activated.emit(window.switcher.currentIndex())
+    qtbot.waitUntil(lambda: isinstance(getattr(window, "account_dialog", None), AccountDialog))
+    assert "the user dismissed the unlock prompt" in window.statusBar().currentMessage()
+    assert "unlock it and try again" in window.statusBar().currentMessage()
+    assert window.account_name == "Alpha"  # still writing to Alpha, and the window says so
+    assert window.switcher.current_name() == "Alpha"
+    assert window.editor.target_label.text() == "Writing to: Alpha Co (alpha)"
+    assert window.flow.has_account
+    window.account_dialog.reject()
