@@ -160,9 +160,10 @@ def build_window(
     from attentive_desktop.gui.api_service import ApiService
     from attentive_desktop.gui.history_model import HistoryFilterProxy, HistoryTableModel
     from attentive_desktop.gui.history_service import HistoryService
-    from attentive_desktop.gui.keychain import KeychainCalls
     from attentive_desktop.gui.main_window import SANDBOX_ACCOUNT, MainWindow
     from attentive_desktop.gui.property_model import PropertyTableModel
+    from attentive_desktop.gui.serial_calls import SerialCalls
+    from attentive_desktop.gui.settings_writer import SettingsWriter
     from attentive_desktop.store.accounts import AccountStore
     from attentive_desktop.store.history import HistoryStore
     from attentive_desktop.store.recovery import open_database_with_recovery
@@ -172,7 +173,7 @@ def build_window(
     # A damaged file is set aside. The whole-file check (~0.3 s for 100,000 requests of
     # history) runs in the background once the window is up (gui/safety.py).
     database, notice = open_database_with_recovery(paths, verify=False)
-    settings = Settings(paths.settings_file)
+    settings = SettingsWriter(Settings(paths.settings_file))  # written off the GUI thread
     history_store = HistoryStore(database)
     book = AccountBook(AccountStore(database), secrets, env_key=env_key, base_url=base_url)
 
@@ -199,7 +200,7 @@ def build_window(
     history_proxy.setSourceModel(history_model)
     api.historyRecorded.connect(history_model.prepend)
     property_model = PropertyTableModel(schema)
-    keychain = KeychainCalls()
+    keychain = SerialCalls("attentive-keychain")
     session: Session | None = None
 
     def close() -> None:
@@ -222,8 +223,9 @@ def build_window(
         on_close=close,
     )
     session = Session(window, api, history_service, database, book, schema)
-    session.closers += [keychain.stop, api.shutdown, history_service.shutdown]
+    session.closers += [keychain.stop, api.shutdown, history_service.shutdown, settings.stop]
     session.closers.append(database.close)
+    settings.failed.connect(lambda text: window.show_message(text, "error"))
     from attentive_desktop.gui.profile_tools import ProfileTools
 
     window.profile_tools = ProfileTools(  # type: ignore[attr-defined]

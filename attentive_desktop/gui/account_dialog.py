@@ -21,7 +21,7 @@ from attentive_desktop.gui.theme import set_status_text
 
 if TYPE_CHECKING:
     from attentive_desktop.gui.accounts import AccountBook
-    from attentive_desktop.gui.keychain import KeychainCalls
+    from attentive_desktop.gui.serial_calls import SerialCalls
     from attentive_desktop.store.accounts import Account
 
 
@@ -40,7 +40,7 @@ class AccountDialog(QDialog):
         self,
         api_service: Any,
         book: AccountBook,
-        keychain: KeychainCalls,
+        keychain: SerialCalls,
         *,
         default_base_url: str | None = None,
         name: str = "",

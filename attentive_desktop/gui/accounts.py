@@ -24,7 +24,7 @@ class AccountBook:
     (from --base-url) overrides every account's base URL for this session.
     What reaches the keychain (`key_for` a saved account, `save`, `keys_are_session_only`)
     may be slow or wait for the user: the window calls it on its keychain thread
-    (gui/keychain.py), the bulk run on its worker.
+    (gui/serial_calls.py), the bulk run on its worker.
     """
 
     def __init__(

@@ -230,7 +230,7 @@ class MainWindow(QMainWindow):
         """Read and write with account ``name`` from now on.
 
         A session account's key is in memory: at once. A saved account's key is read on the
-        keychain thread (gui/keychain.py), which may take a while or ask the user to unlock
+        keychain thread (gui/serial_calls.py), which may take a while or ask the user to unlock
         the keychain; until it is in, nothing is sent and the Send area says so. Only the
         latest switch counts. Without a key the account in use stays, and the Add account
         dialog asks for the key again.

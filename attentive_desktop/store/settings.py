@@ -30,6 +30,9 @@ class Settings:
     to "settings.json.broken" and the app starts from defaults; `recovered_from` then names the
     moved file so the UI can mention it.
 
+    `put` changes a value in memory only and `flush` writes it later, for a caller that must
+    not wait for the disk (the window writes on a worker thread: the write fsyncs).
+
     Values must be JSON-serialisable (store window geometry as base64 text, for example).
     Known keys and their defaults are in DEFAULTS. Thread-safe.
     """
@@ -39,6 +42,7 @@ class Settings:
         self.recovered_from: Path | None = None
         self._lock = threading.Lock()
         self._values = self._load()
+        self._unwritten = False  # put() changed a value the file does not have yet
 
     def get(self, key: str, default: Any = _MISSING) -> Any:
         """The stored value; else `default` if given; else the built-in default (or None)."""
@@ -57,6 +61,24 @@ class Settings:
             values[key] = copy.deepcopy(value)
             self._write(values)
             self._values = values
+            self._unwritten = False
+
+    def put(self, key: str, value: Any) -> None:
+        """Store `value` under `key` in memory: reads see it at once, the file has it after the
+        next `flush` (or `set`). Raises TypeError now if it is not JSON-able."""
+        json.dumps(value)
+        with self._lock:
+            self._values = {**self._values, key: copy.deepcopy(value)}
+            self._unwritten = True
+
+    def flush(self) -> None:
+        """Write what `put` changed (nothing to do when the file is up to date). Raises
+        StoreWriteError when the disk is full or read-only; the values stay in memory and the
+        next flush tries again."""
+        with self._lock:
+            if self._unwritten:
+                self._write(self._values)
+                self._unwritten = False
 
     def remove(self, key: str) -> None:
         """Forget `key` (it reads as its default again) and write the file."""
@@ -66,6 +88,7 @@ class Settings:
             values = {k: v for k, v in self._values.items() if k != key}
             self._write(values)
             self._values = values
+            self._unwritten = False
 
     def as_dict(self) -> dict[str, Any]:
         """Defaults overlaid with the stored values (a copy)."""

@@ -282,3 +282,23 @@ def test_history_that_cannot_be_written_is_told_once_and_calls_still_work(
         assert list(window.safety.bars) == ["storageNotice"]
         assert "the disk is full" in window.safety.bars["storageNotice"].text()
         assert "disk is full" in window.statusBar().currentMessage()
+
+
+def test_a_setting_the_disk_refuses_is_told_and_holds_for_the_session(
+    qtbot, open_window, monkeypatch
+) -> None:
+    import errno
+
+    from attentive_desktop.gui.privacy import MASK_SETTING
+    from attentive_desktop.store.settings import Settings
+
+    def full_disk(self, data: str) -> None:
+        raise OSError(errno.ENOSPC, "No space left on device")
+
+    session = open_window()
+    window = session.window
+    monkeypatch.setattr(Settings, "_write_file", full_disk)
+    window.profile_tools.privacy.set_masked(True)  # View ▸ Mask personal data
+    qtbot.waitUntil(lambda: "the disk is full" in window.statusBar().currentMessage())
+    assert "The setting was not saved." in window.statusBar().currentMessage()
+    assert window.settings.get(MASK_SETTING) is True  # masking stays on for this session

@@ -94,3 +94,55 @@ def test_a_corrupt_file_is_kept_aside_and_defaults_are_used(
     assert settings.get("default_region") == "US"
     settings.set("last_account", "Main")
     assert Settings(settings_file).get("last_account") == "Main"
+
+
+def test_put_holds_at_once_and_flush_writes_it(settings_file: Path) -> None:
+    settings = Settings(settings_file)
+    settings.set("default_region", "GB")
+    settings.put("last_account", "Main")
+    assert settings.get("last_account") == "Main"  # readers see it before the file has it
+    assert json.loads(settings_file.read_text()) == {"default_region": "GB"}
+    settings.flush()
+    assert json.loads(settings_file.read_text()) == {
+        "default_region": "GB",
+        "last_account": "Main",
+    }
+    written = settings_file.stat().st_mtime_ns
+    settings.flush()  # nothing new: the file is left alone
+    assert settings_file.stat().st_mtime_ns == written
+
+
+def test_put_refuses_an_unserialisable_value_at_once(settings_file: Path) -> None:
+    settings = Settings(settings_file)
+    with pytest.raises(TypeError):
+        settings.put("window_geometry", b"\x01")
+    assert settings.get("window_geometry") is None
+
+
+def test_a_failed_flush_keeps_the_values_and_the_next_one_writes_them(
+    settings_file: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    settings = Settings(settings_file)
+    settings.put("last_account", "Main")
+
+    def broken_replace(src: object, dst: object) -> None:
+        raise OSError("disk full")
+
+    monkeypatch.setattr(os, "replace", broken_replace)
+    with pytest.raises(OSError, match="disk full"):
+        settings.flush()
+    monkeypatch.undo()
+    assert settings.get("last_account") == "Main"
+    assert not settings_file.exists()
+    settings.flush()
+    assert Settings(settings_file).get("last_account") == "Main"
+
+
+def test_set_also_writes_what_put_held(settings_file: Path) -> None:
+    settings = Settings(settings_file)
+    settings.put("last_account", "Main")
+    settings.set("default_region", "GB")
+    assert json.loads(settings_file.read_text()) == {
+        "default_region": "GB",
+        "last_account": "Main",
+    }
