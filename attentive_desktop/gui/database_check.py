@@ -7,7 +7,7 @@ from typing import Protocol
 
 from PySide6.QtCore import QObject, Signal
 
-from attentive_desktop.gui.worker import CancelToken, WorkerThread
+from attentive_desktop.gui.serial_calls import SerialCalls
 
 log = logging.getLogger(__name__)
 
@@ -22,7 +22,7 @@ class Check(Protocol):
 
 
 class DatabaseCheck(QObject):
-    """Runs one `Check` on its own worker thread, which ends with it.
+    """Runs one `Check` on a thread of its own (a SerialCalls), which ends with it.
 
     Not on the draft worker: the check reads every page of the file (seconds for years of
     history on a cold disk) and the drafts written meanwhile must not wait behind it. SQLite's
@@ -35,34 +35,24 @@ class DatabaseCheck(QObject):
     def __init__(self, check: Check, parent: QObject | None = None) -> None:
         super().__init__(parent)
         self._check = check
-        self._thread: WorkerThread | None = None
+        self._calls = SerialCalls("attentive-database-check", self)
+        self._started = False
         self.done = False
 
     def start(self) -> None:
         """Begin the check (once)."""
-        if self._thread is not None or self.done:
+        if self._started:
             return
-        self._thread = WorkerThread("attentive-database-check")
-        worker = self._thread.worker
-        worker.jobSucceeded.connect(lambda _job, damage: self._finish(damage))
-        worker.jobFailed.connect(self._failed)
-        self._thread.start()
+        self._started = True
         check = self._check
-
-        def run(token: CancelToken) -> str | None:
-            token.add_callback(check.interrupt)
-            return check()
-
-        worker.submit(run)
+        self._calls.call(check, self._finish, self._failed, on_cancel=check.interrupt)
 
     def stop(self) -> None:
         """Interrupt a check in progress and end its thread (before the database closes)."""
-        thread, self._thread = self._thread, None
-        if thread is not None:
-            thread.stop()
+        self._calls.stop()
 
-    def _failed(self, _job: int, exc: object) -> None:
-        log.warning("database check could not run: %s", exc)
+    def _failed(self, message: str) -> None:
+        log.warning("database check could not run: %s", message)
         self._finish(None)
 
     def _finish(self, damage: object) -> None:

@@ -6,7 +6,7 @@ from collections.abc import Callable
 
 from PySide6.QtCore import QObject
 
-from attentive_desktop.gui.worker import WorkerThread
+from attentive_desktop.gui.worker import CancelToken, WorkerThread
 
 Done = Callable[[object], None]
 Failed = Callable[[str], None]
@@ -18,10 +18,10 @@ class SerialCalls(QObject):
 
     The window has one for the keychain (reading, saving and probing API keys: the keychain
     may load its backend slowly, ask the user to unlock it or to allow this app, or wait out a
-    stuck D-Bus service) and one for the settings file (written with fsync, which a busy disk
-    can hold up for seconds). The window keeps painting meanwhile. `call(fn, done, failed)`:
-    `done(result)`, or `failed(message)` when `fn` raised, follows on the GUI thread; neither
-    once stopped. No signals.
+    stuck D-Bus service), one for the settings file (written with fsync, which a busy disk
+    can hold up for seconds) and one for the database's whole-file check. The window keeps
+    painting meanwhile. `call(fn, done, failed)`: `done(result)`, or `failed(message)` when
+    `fn` raised, follows on the GUI thread; neither once stopped. No signals.
     """
 
     def __init__(self, name: str, parent: QObject | None = None) -> None:
@@ -31,8 +31,17 @@ class SerialCalls(QObject):
         self._jobs: dict[int, tuple[Done, Failed | None]] = {}
         self._stopped = False
 
-    def call(self, fn: Callable[[], object], done: Done, failed: Failed | None = None) -> None:
-        """Run `fn()` on the thread, after the calls before it (a no-op once stopped)."""
+    def call(
+        self,
+        fn: Callable[[], object],
+        done: Done,
+        failed: Failed | None = None,
+        *,
+        on_cancel: Callable[[], object] | None = None,
+    ) -> None:
+        """Run `fn()` on the thread, after the calls before it (a no-op once stopped).
+        `on_cancel()` runs, from the stopping thread, if `stop()` comes while `fn` is queued
+        or running: a long call can hook its own abort there."""
         if self._stopped:
             return
         if self._thread is None:
@@ -41,7 +50,13 @@ class SerialCalls(QObject):
             worker.jobSucceeded.connect(self._succeeded)
             worker.jobFailed.connect(self._failed)
             self._thread.start()
-        job = self._thread.worker.submit(lambda _token: fn())
+
+        def run(token: CancelToken) -> object:
+            if on_cancel is not None:
+                token.add_callback(on_cancel)
+            return fn()
+
+        job = self._thread.worker.submit(run)
         self._jobs[job] = (done, failed)
 
     def stop(self) -> None:
