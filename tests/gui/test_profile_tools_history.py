@@ -156,7 +156,8 @@ def test_masking_hides_every_phone_and_email_in_the_history_view(qtbot, busy_win
         assert all(secret not in text for text in form_texts), secret
     assert window.form.email_edit.echoMode() == QLineEdit.EchoMode.PasswordEchoOnEdit
     # Turning it off shows the data again; the choice is remembered.
-    assert Settings(AppPaths.from_environment().settings_file).get("mask_personal_data") is True
+    settings_file = AppPaths.from_environment().settings_file  # written off the GUI thread
+    qtbot.waitUntil(lambda: Settings(settings_file).get("mask_personal_data") is True)
     privacy.action.trigger()
     history.table.selectRow(row_with(history, "POST"))
     assert ADA in history.details.toPlainText()
