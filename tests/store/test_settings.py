@@ -16,6 +16,15 @@ def settings_file() -> Path:
     return AppPaths.from_environment().ensure().settings_file
 
 
+def _fail_replacing(monkeypatch: pytest.MonkeyPatch) -> None:
+    """Make the rename that ends every write fail, as a full disk would."""
+
+    def broken_replace(src: object, dst: object) -> None:
+        raise OSError("disk full")
+
+    monkeypatch.setattr(os, "replace", broken_replace)
+
+
 def test_defaults_before_anything_is_written(settings_file: Path) -> None:
     settings = Settings(settings_file)
     assert settings.get("default_region") == "US"
@@ -68,11 +77,7 @@ def test_a_failed_replace_keeps_the_old_file(
 ) -> None:
     settings = Settings(settings_file)
     settings.set("last_account", "Main")
-
-    def broken_replace(src: object, dst: object) -> None:
-        raise OSError("disk full")
-
-    monkeypatch.setattr(os, "replace", broken_replace)
+    _fail_replacing(monkeypatch)
     with pytest.raises(OSError, match="disk full"):
         settings.set("last_account", "Other")
     monkeypatch.undo()
@@ -124,11 +129,7 @@ def test_a_failed_flush_keeps_the_values_and_the_next_one_writes_them(
 ) -> None:
     settings = Settings(settings_file)
     settings.put("last_account", "Main")
-
-    def broken_replace(src: object, dst: object) -> None:
-        raise OSError("disk full")
-
-    monkeypatch.setattr(os, "replace", broken_replace)
+    _fail_replacing(monkeypatch)
     with pytest.raises(OSError, match="disk full"):
         settings.flush()
     monkeypatch.undo()
