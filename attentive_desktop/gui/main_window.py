@@ -296,9 +296,20 @@ class MainWindow(QMainWindow):
         if job != self._info_job or self._account_name is None:
             return
         self._info_job = None
-        account = self.book.update_info(self._account_name, me)
-        self.editor.set_target(describe_target(account))
-        self.switcher.set_accounts(self.book.accounts(), self._account_name)
+        name, book = self._account_name, self.book
+        if book.is_session(name):  # in memory
+            self._info_saved(name, book.update_info(name, me))
+            return
+        self.keychain.call(  # a database write, with the account book's others
+            lambda: book.update_info(name, me),
+            lambda account: self._info_saved(name, account),
+            lambda error: self.show_message(error, "error"),
+        )
+
+    def _info_saved(self, name: str, account: Any) -> None:
+        if name == self._account_name and not self._closed:
+            self.editor.set_target(describe_target(account))
+            self.switcher.set_accounts(self.book.accounts(), name)
 
     def _info_failed(self, job: int, message: str, kind: str) -> None:
         if job == self._info_job:

@@ -269,3 +269,27 @@ def test_a_refused_keychain_says_why_and_keeps_the_account_in_use(qtbot, open_wi
     assert window.editor.target_label.text() == "Writing to: Alpha Co (alpha)"
     assert window.flow.has_account
     window.account_dialog.reject()
+
+
+def test_an_account_learns_its_company_without_a_database_write_on_the_gui_thread(
+    qtbot, open_window, sandbox, monkeypatch
+):
+    keyring = FakeKeyring()
+    save_accounts(Account("Bare", sandbox.base_url))  # saved without GET /me's details
+    keyring.keys[("attentive-desktop", "Bare")] = sandbox.api_key
+    writers: list[str] = []
+    save = AccountStore.save
+
+    def recording_save(self, account):
+        writers.append(threading.current_thread().name)
+        return save(self, account)
+
+    monkeypatch.setattr(AccountStore, "save", recording_save)
+    window = open_window(keyring).window
+    qtbot.waitUntil(lambda: "(northwind-outfitters)" in window.editor.target_label.text())
+    assert writers and threading.current_thread().name not in writers
+    saved = window.book.get("Bare")
+    assert (saved.company_name, saved.domain) == (
+        "Northwind Outfitters (Sandbox)",
+        "northwind-outfitters",
+    )
