@@ -57,6 +57,7 @@ class ProfileTools(QObject):
         self._database = database
         self._data_dir = data_dir
         self._secrets = secrets
+        self.about_box: Any = None  # Help ▸ About, once opened
         self._revisions: Any = None
         self._revisions_lock = threading.Lock()
         self._revert: Any = None
@@ -296,11 +297,17 @@ class ProfileTools(QObject):
         dialog.open()
         return dialog
 
-    def about(self) -> Any:
-        """Help ▸ About."""
+    def about(self) -> None:
+        """Help ▸ About (as `about_box` once open). It names the keychain in use, which the
+        keychain thread looks up first: the first time, that can take a moment."""
         from attentive_desktop.gui.about import about_box
 
-        return about_box(self.window, self._data_dir, self._secrets())
+        def show(secrets: object) -> None:
+            self.about_box = about_box(self.window, self._data_dir, secrets)
+
+        self.window.keychain.call(
+            self._secrets, show, lambda message: self.window.show_message(message, "error")
+        )
 
     def apply_retention(self) -> int:
         """Delete history (and revisions) older than the retention setting, off the GUI

@@ -335,7 +335,10 @@ def test_about_shows_version_data_folder_and_keychain(qtbot, tools_window, priva
     from attentive_desktop import __version__
 
     session = tools_window()
-    box = session.window.profile_tools.about()
+    tools = session.window.profile_tools
+    tools.about()  # the keychain is asked which backend it is on its own thread first
+    qtbot.waitUntil(lambda: tools.about_box is not None)
+    box = tools.about_box
     text = box.text()
     assert __version__ in text
     assert str(AppPaths.from_environment().data_dir) in text
