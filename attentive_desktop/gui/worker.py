@@ -182,24 +182,31 @@ class Worker(QObject):
         unknown.
         """
         with self._lock:
-            entry = self._jobs.get(job_id)
-            if entry is None or entry[0] is _State.CANCELLED:
-                return False
-            state, token = entry
-            self._jobs[job_id] = (_State.CANCELLED, token)
-            if state is not _State.FINISHED:
-                # Under the lock, so a hook (e.g. client.cancel) never fires after the runner
-                # has moved on to the next job.
-                token.cancel()
-        self.jobCancelled.emit(job_id)
-        return True
+            cancelled = self._cancel_locked(job_id)
+        if cancelled:
+            self.jobCancelled.emit(job_id)
+        return cancelled
 
     def cancel_all(self) -> None:
         """Cancel every queued and running job."""
+        # One lock for all of them: a job freed by its cancel hook must not let the runner
+        # start the next job before that one is marked cancelled too.
         with self._lock:
-            ids = [i for i, (state, _t) in self._jobs.items() if state is not _State.CANCELLED]
+            ids = [i for i in list(self._jobs) if self._cancel_locked(i)]
         for job_id in ids:
-            self.cancel(job_id)
+            self.jobCancelled.emit(job_id)
+
+    def _cancel_locked(self, job_id: int) -> bool:
+        entry = self._jobs.get(job_id)
+        if entry is None or entry[0] is _State.CANCELLED:
+            return False
+        state, token = entry
+        self._jobs[job_id] = (_State.CANCELLED, token)
+        if state is not _State.FINISHED:
+            # Under the lock, so a hook (e.g. client.cancel) never fires after the runner
+            # has moved on to the next job.
+            token.cancel()
+        return True
 
     def is_active(self, job_id: int) -> bool:
         """True while the job is queued or running and not cancelled."""

@@ -142,6 +142,25 @@ def test_cancel_all_cancels_running_and_queued(qtbot, worker_thread):
     assert sorted(cancelled) == sorted([a, b])
 
 
+def test_cancel_all_marks_the_queued_job_before_the_running_one_lets_go(qtbot, worker_thread):
+    # The running job's cancel hook frees it at once; the runner must then find the queued
+    # job already cancelled, not start it in the gap before cancel_all reached it.
+    worker = worker_thread.worker
+    released, ran = threading.Event(), threading.Event()
+    with qtbot.waitSignal(worker.jobStarted, timeout=5000):
+        a = worker.submit(lambda token: token.add_callback(released.set) or released.wait(30))
+    b = worker.submit(lambda token: ran.set())
+
+    def on_cancelled(job: int) -> None:
+        if job == a:  # give the runner every chance to reach b before b's own cancel
+            qtbot.waitUntil(lambda: ran.is_set() or b not in worker._jobs, timeout=5000)
+
+    worker.jobCancelled.connect(on_cancelled)
+    worker.cancel_all()
+    qtbot.waitUntil(lambda: ran.is_set() or b not in worker._jobs, timeout=5000)
+    assert released.is_set() and not ran.is_set()
+
+
 def test_stop_ends_a_job_waiting_on_its_token(qtbot):
     wt = WorkerThread()
     wt.start()
