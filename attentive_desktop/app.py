@@ -181,15 +181,19 @@ def build_window(
         from attentive_desktop.core.schema import SchemaRegistry
         from attentive_desktop.store.schema_store import SqliteSchemaStorage
 
-        registry = SchemaRegistry(SqliteSchemaStorage(database, account))
+        storage = SqliteSchemaStorage(database, account)
+        registry = SchemaRegistry(storage)
         if account == SANDBOX_ACCOUNT and book.is_session(account) and not registry.catalog():
             # The embedded sandbox's properties "created in Attentive's UI" are known up front,
-            # so its demo offers their values as a real account's catalog would.
+            # so its demo offers their values as a real account's catalog would: at once from
+            # memory, and saved on the history thread (the GUI thread never writes the disk).
             from attentive_desktop.sandbox.seed import UI_PROPERTIES
 
-            for name, values in UI_PROPERTIES.items():
-                if values:  # a "Custom input" property takes any value: not a catalog entry
-                    registry.set_allowed_values(name, values)
+            seed = {name: values for name, values in UI_PROPERTIES.items() if values}
+            registry.adopt_catalog(seed)  # "Custom input" (no values) takes any: not an entry
+            history_service.run(
+                lambda _store: [storage.save_catalog_entry(n, v) for n, v in seed.items()]
+            )
         return registry
 
     schema = AccountSchema(registry_for)

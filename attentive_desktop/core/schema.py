@@ -3,12 +3,15 @@ properties created in Attentive's UI with their allowed values."""
 
 from __future__ import annotations
 
+import logging
 import threading
-from collections.abc import Iterable
+from collections.abc import Iterable, Mapping
 from typing import Protocol
 
 from attentive_desktop.core.attributes import MAX_NAME_LENGTH, AttributeType, infer_type
 from attentive_desktop.core.validation import to_wire_value
+
+log = logging.getLogger(__name__)
 
 
 class SchemaStorage(Protocol):
@@ -16,7 +19,7 @@ class SchemaStorage(Protocol):
 
     def load_types(self) -> dict[str, AttributeType]: ...
 
-    def save_type(self, name: str, type: AttributeType) -> None: ...
+    def save_types(self, types: Mapping[str, AttributeType]) -> None: ...
 
     def load_catalog(self) -> dict[str, tuple[str, ...]]: ...
 
@@ -41,9 +44,10 @@ class MemorySchemaStorage:
         with self._lock:
             return dict(self._types)
 
-    def save_type(self, name: str, type: AttributeType) -> None:
+    def save_types(self, types: Mapping[str, AttributeType]) -> None:
         with self._lock:
-            self._types[name] = type
+            for name, type in types.items():
+                self._types.setdefault(name, type)
 
     def load_catalog(self) -> dict[str, tuple[str, ...]]:
         with self._lock:
@@ -69,13 +73,21 @@ class SchemaRegistry:
     Catalog values are compared exactly, case-sensitively: Attentive's UI defines them, and
     nothing documented says a differently-cased value would be accepted.
 
-    Thread-safe: one lock guards the in-memory copy and the calls to storage, so a lookup on a
-    worker thread and the UI reading types never see a half-made change.
+    Thread-safe, and reading never waits for the disk: one lock guards the in-memory copy and
+    is held only to read or change it, never across a write to storage, so the UI reading
+    types (the editor's Type column, as the user types) is not held up by a lookup on a worker
+    thread saving what it learned while the database is busy. Learned types are kept in
+    memory at once and saved after, in one write per lookup or send; a failed save is logged
+    and tried again with the next one (the type is still Attentive's, and the lookup or send
+    that taught it went through). Catalog changes are saved first, one at a time, and the
+    memory follows, so a failed save changes nothing and raises.
     """
 
     def __init__(self, storage: SchemaStorage) -> None:
         self._storage = storage
         self._lock = threading.RLock()
+        self._write_lock = threading.Lock()  # catalog saves, in the order they were made
+        self._unsaved: dict[str, AttributeType] = {}  # learned, not yet on disk
         self._types = dict(storage.load_types())
         self._catalog = {name: tuple(values) for name, values in storage.load_catalog().items()}
 
@@ -100,30 +112,27 @@ class SchemaRegistry:
         Returns the type newly fixed, or None when the name already had one (first value wins)
         or when the name or value is blank or not something the API could send.
         """
-        if not isinstance(name, str) or not name.strip() or len(name) > MAX_NAME_LENGTH:
-            return None
-        try:
-            text = to_wire_value(value)
-        except (TypeError, ValueError):
-            return None
-        if not text.strip():
-            return None
-        with self._lock:
-            if name in self._types:
-                return None
-            inferred = infer_type(text)
-            self._storage.save_type(name, inferred)
-            self._types[name] = inferred
-            return inferred
+        return self.learn_all([(name, value)]).get(name) if isinstance(name, str) else None
 
     def learn_all(self, pairs: Iterable[tuple[str, object]]) -> dict[str, AttributeType]:
         """``learn`` each (name, value) pair in order; returns the types newly fixed."""
         learned: dict[str, AttributeType] = {}
+        candidates = [(name, _inferred(name, value)) for name, value in pairs]
         with self._lock:
-            for name, value in pairs:
-                fixed = self.learn(name, value)
-                if fixed is not None:
-                    learned[name] = fixed
+            for name, inferred in candidates:
+                if inferred is not None and name not in self._types:
+                    self._types[name] = learned[name] = inferred
+            if not learned and not self._unsaved:
+                return learned
+            self._unsaved.update(learned)
+            unsaved, self._unsaved = self._unsaved, {}
+        try:
+            self._storage.save_types(unsaved)
+        except Exception:
+            log.warning("Could not save %d learned attribute types; trying again with the next "
+                        "ones", len(unsaved), exc_info=True)  # fmt: skip
+            with self._lock:
+                self._unsaved = {**unsaved, **self._unsaved}
         return learned
 
     def allowed_values(self, name: str) -> tuple[str, ...] | None:
@@ -160,13 +169,32 @@ class SchemaRegistry:
                 f"Give '{name}' at least one allowed value, or remove it from the catalog."
             )
         stored = tuple(cleaned)
-        with self._lock:
+        with self._write_lock:
             self._storage.save_catalog_entry(name, stored)
-            self._catalog[name] = stored
+            with self._lock:
+                self._catalog[name] = stored
         return stored
 
     def remove_catalog_entry(self, name: str) -> None:
         """Forget the allowed values of ``name`` (any value goes again); no-op if unknown."""
-        with self._lock:
+        with self._write_lock:
             self._storage.delete_catalog_entry(name)
-            self._catalog.pop(name, None)
+            with self._lock:
+                self._catalog.pop(name, None)
+
+    def adopt_catalog(self, entries: Mapping[str, tuple[str, ...]]) -> None:
+        """Take catalog entries into memory without saving them: for entries already stored,
+        or being stored by the caller off the GUI thread (the embedded sandbox's seed)."""
+        with self._lock:
+            self._catalog.update({name: tuple(values) for name, values in entries.items()})
+
+
+def _inferred(name: object, value: object) -> AttributeType | None:
+    """The type `value` implies for `name`, or None when the pair teaches nothing."""
+    if not isinstance(name, str) or not name.strip() or len(name) > MAX_NAME_LENGTH:
+        return None
+    try:
+        text = to_wire_value(value)
+    except (TypeError, ValueError):
+        return None
+    return infer_type(text) if text.strip() else None

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import json
 import time
+from collections.abc import Mapping
 
 from attentive_desktop.core.attributes import AttributeType
 
@@ -13,7 +14,7 @@ from .database import Database
 class SqliteSchemaStorage:
     """`core.schema.SchemaStorage` backed by the app database, scoped to one account.
 
-    Types: the first value wins, and deciding that is the registry's job; `save_type` is
+    Types: the first value wins, and deciding that is the registry's job; `save_types` is
     nevertheless idempotent and never overwrites (INSERT OR IGNORE), so a late or repeated save
     from another thread cannot change a type already fixed. Catalog entries are replaced whole.
     Names are case-sensitive, as in Attentive.
@@ -38,13 +39,17 @@ class SqliteSchemaStorage:
                 continue
         return types
 
-    def save_type(self, name: str, type: AttributeType) -> None:
-        """Record `type` for `name` unless a type is already stored for it."""
+    def save_types(self, types: Mapping[str, AttributeType]) -> None:
+        """Record each name's type, in one transaction, unless a type is already stored for it."""
+        now = time.time()
+        rows = [
+            (self.account, name, AttributeType(type).value, now) for name, type in types.items()
+        ]
         with self._db.transaction() as conn:
-            conn.execute(
+            conn.executemany(
                 "INSERT OR IGNORE INTO schema_types (account, name, type, learned_at) "
                 "VALUES (?, ?, ?, ?)",
-                (self.account, name, AttributeType(type).value, time.time()),
+                rows,
             )
 
     def load_catalog(self) -> dict[str, tuple[str, ...]]:

@@ -18,13 +18,13 @@ class RecordingStorage(MemorySchemaStorage):
         super().__init__(**kwargs)
         self.saved_types: list[tuple[str, AttributeType]] = []
 
-    def save_type(self, name: str, type: AttributeType) -> None:
-        self.saved_types.append((name, type))
-        super().save_type(name, type)
+    def save_types(self, types) -> None:
+        self.saved_types.extend(types.items())
+        super().save_types(types)
 
 
 class FailingStorage(MemorySchemaStorage):
-    def save_type(self, name: str, type: AttributeType) -> None:
+    def save_types(self, types) -> None:
         raise OSError("disk full")
 
     def save_catalog_entry(self, name: str, values: tuple[str, ...]) -> None:
@@ -33,7 +33,7 @@ class FailingStorage(MemorySchemaStorage):
 
 def test_memory_storage_satisfies_the_protocol() -> None:
     storage: SchemaStorage = MemorySchemaStorage()
-    storage.save_type("age", AttributeType.NUMBER)
+    storage.save_types({"age": AttributeType.NUMBER})
     storage.save_catalog_entry("Shirt size", ("S", "M"))
     assert storage.load_types() == {"age": AttributeType.NUMBER}
     assert storage.load_catalog() == {"Shirt size": ("S", "M")}
@@ -110,14 +110,80 @@ def test_registry_loads_what_storage_holds() -> None:
     assert reloaded.allowed_values("Shirt size") == ("S", "M")
 
 
-def test_a_failed_save_leaves_the_registry_unchanged() -> None:
+def test_a_failed_catalog_save_leaves_the_registry_unchanged() -> None:
     registry = SchemaRegistry(FailingStorage())
     with pytest.raises(OSError):
-        registry.learn("age", "24")
-    with pytest.raises(OSError):
         registry.set_allowed_values("Shirt size", ["S"])
-    assert registry.type_of("age") is None
     assert registry.allowed_values("Shirt size") is None
+
+
+def test_a_failed_type_save_keeps_the_type_and_tries_again_with_the_next(caplog) -> None:
+    # The type is Attentive's whatever our disk says, and the lookup that taught it worked.
+    storage = FailingStorage()
+    registry = SchemaRegistry(storage)
+    assert registry.learn("age", "24") is AttributeType.NUMBER
+    assert registry.type_of("age") is AttributeType.NUMBER
+    assert "Could not save 1 learned attribute types" in caplog.text
+    storage.save_types = MemorySchemaStorage.save_types.__get__(storage)  # the disk has room
+    registry.learn_all([("vip", "true")])
+    assert storage.load_types() == {"age": AttributeType.NUMBER, "vip": AttributeType.BOOLEAN}
+
+
+def test_learning_saves_once_per_lookup() -> None:
+    storage = RecordingStorage()
+    batches: list[dict[str, AttributeType]] = []
+    storage.save_types = lambda types: batches.append(dict(types))  # type: ignore[method-assign]
+    registry = SchemaRegistry(storage)
+    registry.learn_all([("age", "24"), ("vip", "true"), ("age", "abc"), ("", "x")])
+    registry.learn_all([("age", "25")])  # nothing new: nothing written
+    assert batches == [{"age": AttributeType.NUMBER, "vip": AttributeType.BOOLEAN}]
+
+
+class BlockedStorage(MemorySchemaStorage):
+    """A storage whose writes wait until released, like a database another thread is writing."""
+
+    def __init__(self) -> None:
+        super().__init__()
+        self.writing, self.release = threading.Event(), threading.Event()
+
+    def save_types(self, types) -> None:
+        self.writing.set()
+        assert self.release.wait(10)
+        super().save_types(types)
+
+    def save_catalog_entry(self, name: str, values: tuple[str, ...]) -> None:
+        self.writing.set()
+        assert self.release.wait(10)
+        super().save_catalog_entry(name, values)
+
+
+@pytest.mark.parametrize("change", ["learn", "catalog"])
+def test_reading_never_waits_for_a_save_under_way(change: str) -> None:
+    storage = BlockedStorage()
+    registry = SchemaRegistry(storage)
+    if change == "learn":
+        writer = threading.Thread(target=registry.learn_all, args=([("age", "24")],))
+    else:
+        writer = threading.Thread(target=registry.set_allowed_values, args=("Size", ["S"]))
+    writer.start()
+    try:
+        assert storage.writing.wait(10)
+        # The save is held up; the UI thread's reads answer at once (no lock held meanwhile).
+        assert registry.type_of("age") is (AttributeType.NUMBER if change == "learn" else None)
+        assert registry.allowed_values("Size") is None
+        assert registry.names() == (["age"] if change == "learn" else [])
+    finally:
+        storage.release.set()
+        writer.join(10)
+    assert registry.allowed_values("Size") == (None if change == "learn" else ("S",))
+
+
+def test_adopted_catalog_entries_are_known_without_being_saved() -> None:
+    storage = RecordingStorage()
+    registry = SchemaRegistry(storage)
+    registry.adopt_catalog({"Shirt size": ("S", "M")})
+    assert registry.allowed_values("Shirt size") == ("S", "M")
+    assert storage.load_catalog() == {}
 
 
 def test_catalog_round_trip() -> None:

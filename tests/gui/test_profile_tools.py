@@ -4,6 +4,7 @@ catalog and allowed values, identity linking, subscriptions, About."""
 from __future__ import annotations
 
 import json
+import threading
 
 import pytest
 from PySide6.QtCore import Qt
@@ -16,7 +17,9 @@ from attentive_desktop.gui.property_model import PropertyTableModel
 from attentive_desktop.gui.property_view import VALUE_COLUMN
 from attentive_desktop.gui.revert import RevertDialog
 from attentive_desktop.gui.subscriptions_panel import NO_SCOPE
+from attentive_desktop.store.database import Database
 from attentive_desktop.store.paths import AppPaths
+from attentive_desktop.store.schema_store import SqliteSchemaStorage
 from attentive_desktop.store.secrets import SecretStore
 from tests.fakes import FakeKeyring
 
@@ -232,7 +235,17 @@ def test_catalog_editor_gives_a_drop_down_and_refuses_other_values(qtbot, tools_
     assert window.editor.send_button.isEnabled()
 
 
-def test_the_sandbox_account_knows_the_sandbox_ui_created_properties(tools_window):
+def test_the_sandbox_account_knows_the_sandbox_ui_created_properties(
+    qtbot, tools_window, monkeypatch
+):
+    writes_on_gui_thread: list[bool] = []
+    transaction = Database.transaction
+
+    def recorded(self):
+        writes_on_gui_thread.append(threading.current_thread() is threading.main_thread())
+        return transaction(self)
+
+    monkeypatch.setattr(Database, "transaction", recorded)
     session = tools_window()
     assert session.schema.allowed_values("Shirt size") == ("S", "M", "L", "XL")
     assert session.schema.allowed_values("Loyalty tier") == ("Bronze", "Silver", "Gold", "Platinum")
@@ -240,6 +253,11 @@ def test_the_sandbox_account_knows_the_sandbox_ui_created_properties(tools_windo
     model = session.window.editor.model
     row = model.add_row("Shirt size", "M")
     assert model.index(row, 2).data() == "Choice (4 values)"
+    # Offered at once from memory, saved on the history thread: the GUI thread wrote nothing.
+    stored = SqliteSchemaStorage(session.database, "Sandbox")
+    qtbot.waitUntil(lambda: len(stored.load_catalog()) == 2, timeout=WAIT)
+    assert stored.load_catalog()["Shirt size"] == ("S", "M", "L", "XL")
+    assert writes_on_gui_thread and not any(writes_on_gui_thread)
 
 
 def test_catalog_export_and_import_with_a_preview(qtbot, tools_window, tmp_path):

@@ -41,7 +41,7 @@ def _store_session(paths: AppPaths, key: str) -> None:
         history = HistoryStore(database)
         AccountStore(database).save(Account("Sandbox", "http://127.0.0.1/v1", "Acme"))
         storage = SqliteSchemaStorage(database, "Sandbox")
-        storage.save_type("VIP", AttributeType.BOOLEAN)
+        storage.save_types({"VIP": AttributeType.BOOLEAN})
         Settings(paths.settings_file).set("last_account", "Sandbox")
         secrets = SecretStore()  # the fail backend: falls back to memory, writes nothing
         secrets.set_key("Sandbox", key)

@@ -8,11 +8,15 @@ from attentive_desktop.store.schema_store import SqliteSchemaStorage
 def test_types_round_trip_per_account_and_first_value_wins(db: Database) -> None:
     main = SqliteSchemaStorage(db, "Main")
     other = SqliteSchemaStorage(db, "Other")
-    main.save_type("age", AttributeType.NUMBER)
-    main.save_type("Age", AttributeType.TEXT)  # case-sensitive: a different attribute
-    main.save_type("age", AttributeType.TEXT)  # ignored: already fixed
-    other.save_type("age", AttributeType.DATE)
-    assert main.load_types() == {"age": AttributeType.NUMBER, "Age": AttributeType.TEXT}
+    # one batch; case-sensitive: "Age" is a different attribute
+    main.save_types({"age": AttributeType.NUMBER, "Age": AttributeType.TEXT})
+    main.save_types({"age": AttributeType.TEXT, "city": AttributeType.TEXT})  # age: ignored
+    other.save_types({"age": AttributeType.DATE})
+    assert main.load_types() == {
+        "age": AttributeType.NUMBER,
+        "Age": AttributeType.TEXT,
+        "city": AttributeType.TEXT,
+    }
     assert other.load_types() == {"age": AttributeType.DATE}
     assert SqliteSchemaStorage(db, "Main").load_types() == main.load_types()
 
