@@ -380,12 +380,15 @@ class MainWindow(QMainWindow):
         save_window(self, self.settings)
 
     def closeEvent(self, event: QCloseEvent) -> None:
-        """Save the geometry, stop the worker threads and release the database."""
+        """Save the geometry, then, with the window already gone from the screen, stop the
+        worker threads and release the database (a keychain prompt still open or a request
+        that ignores cancellation can hold that up for seconds: never as a frozen window)."""
         if not self._closed:
             self._closed = True
             try:
                 self.save_geometry()
             finally:
+                self.hide()
                 if self._on_close is not None:
                     self._on_close()
         super().closeEvent(event)

@@ -118,6 +118,14 @@ def test_with_a_keychain_there_is_no_session_notice(qtbot, open_window, sandbox)
     assert not window.notice.isVisible()
 
 
+def test_closing_leaves_the_screen_before_the_threads_are_stopped(open_window):
+    session = open_window()
+    seen: list[bool] = []
+    session.closers.insert(0, lambda: seen.append(session.window.isVisible()))
+    session.window.close()
+    assert seen == [False]
+
+
 def test_switching_accounts_changes_who_is_written_to(qtbot, open_window, sandbox):
     keyring = FakeKeyring()
     save_accounts(
