@@ -322,7 +322,7 @@ def run_gui(args: argparse.Namespace) -> int:
         if not log_opened:
             log_opened = True
             early_log.detach()
-            logging_setup = start_logging(paths, args.log_level, secrets_seen)
+            logging_setup = start_logging(paths, args.log_level, secrets_seen, background=True)
             early_log.replay()
 
     app = make_application()

@@ -1,7 +1,9 @@
 """The app's log file: stdlib logging, owner-only, rotated, and scrubbed of secrets.
 
 `configure_logging` attaches one rotating file handler (and optionally stderr) to the root
-logger; every record passing through them goes through `RedactingFilter` first, which blanks
+logger, or, with `background=True` (the window), a queue whose own thread writes the file, so
+the thread that logs never waits on the disk; every record goes through `RedactingFilter` first
+(in the thread that logs, before it is queued), which blanks
 registered secrets (raw, percent-encoded, JSON- and HTML-escaped, base64) and anything shaped
 like an Authorization header or bearer token, in the message, its arguments, the exception
 text and the stack. httpx and httpcore log through the same handlers, so their debug output is
@@ -14,12 +16,13 @@ import base64
 import contextlib
 import logging
 import os
+import queue
 import re
 import sys
 import threading
 from collections.abc import Callable, Iterable
 from dataclasses import dataclass, field
-from logging.handlers import RotatingFileHandler
+from logging.handlers import QueueHandler, QueueListener, RotatingFileHandler
 from pathlib import Path
 
 from attentive_desktop.core.redaction import secret_pattern
@@ -139,6 +142,14 @@ class _PrivateRotatingFileHandler(RotatingFileHandler):
         return open(fd, self.mode, encoding=self.encoding, errors=self.errors)
 
 
+class _ScrubbedQueueHandler(QueueHandler):
+    """Queues records as RedactingFilter left them (message final, exception text scrubbed);
+    the stock `prepare` would fold the exception into the message and repeat the stack."""
+
+    def prepare(self, record: logging.LogRecord) -> logging.LogRecord:
+        return record
+
+
 @dataclass
 class LoggingSetup:
     """What `configure_logging` installed; `close()` removes it and restores the levels."""
@@ -147,16 +158,31 @@ class LoggingSetup:
     filter: RedactingFilter
     handlers: list[logging.Handler]
     _saved_levels: dict[str, int] = field(default_factory=dict)
+    _listener: QueueListener | None = None
+    _writers: list[logging.Handler] = field(default_factory=list)
+
+    def flush(self) -> None:
+        """Write out every record logged so far (waits for the queue when in the background)."""
+        if self._listener is not None:
+            self._listener.stop()  # drains the queue, then the thread ends
+            self._listener.start()
+        for handler in dict.fromkeys([*self.handlers, *self._writers]):
+            handler.flush()
 
     def close(self) -> None:
-        """Detach and close the handlers and put logger levels back as they were."""
+        """Detach and close the handlers (after writing what is queued) and put logger levels
+        back as they were."""
         root = logging.getLogger()
         for handler in self.handlers:
             root.removeHandler(handler)
+        if self._listener is not None:
+            self._listener.stop()
+            self._listener = None
+        for handler in dict.fromkeys([*self.handlers, *self._writers]):
             handler.close()
         for name, level in self._saved_levels.items():
             logging.getLogger(name or None).setLevel(level)
-        self.handlers = []
+        self.handlers, self._writers = [], []
 
 
 def configure_logging(
@@ -167,12 +193,15 @@ def configure_logging(
     console: bool = False,
     max_bytes: int = MAX_BYTES,
     backup_count: int = BACKUP_COUNT,
+    background: bool = False,
 ) -> LoggingSetup:
     """Log to <data dir>/logs/attentive-desktop.log (folder 0700, files 0600, rotated at
     `max_bytes` keeping `backup_count` old files), and to stderr too when `console`.
 
     `level` is a logging level or its name ("DEBUG"). At DEBUG, httpx/httpcore debug output is
     included (scrubbed like everything else); otherwise those libraries log WARNING and up.
+    With `background`, records are scrubbed in the thread that logs and written by a thread of
+    their own (the window's GUI thread must not wait on a slow or network disk).
     Call once at start-up; `LoggingSetup.close()` undoes it (tests, clean exit).
     """
     numeric = logging.getLevelName(level.upper()) if isinstance(level, str) else int(level)
@@ -185,13 +214,23 @@ def configure_logging(
     file_handler = _PrivateRotatingFileHandler(
         path, maxBytes=max_bytes, backupCount=backup_count, encoding="utf-8"
     )
-    handlers: list[logging.Handler] = [file_handler]
+    writers: list[logging.Handler] = [file_handler]
     if console:
-        handlers.append(logging.StreamHandler(sys.stderr))
+        writers.append(logging.StreamHandler(sys.stderr))
+    for handler in writers:
+        handler.setFormatter(formatter)
+        handler.setLevel(numeric)
+    listener = None
+    if background:
+        records: queue.SimpleQueue[logging.LogRecord] = queue.SimpleQueue()
+        listener = QueueListener(records, *writers)
+        listener.start()
+        handlers: list[logging.Handler] = [_ScrubbedQueueHandler(records)]
+    else:
+        handlers = writers
     root = logging.getLogger()
     saved = {"": root.level}
     for handler in handlers:
-        handler.setFormatter(formatter)
         handler.addFilter(redactor)
         handler.setLevel(numeric)
         root.addHandler(handler)
@@ -200,4 +239,4 @@ def configure_logging(
         logger = logging.getLogger(name)
         saved[name] = logger.level
         logger.setLevel(numeric if numeric <= logging.DEBUG else logging.WARNING)
-    return LoggingSetup(path, redactor, handlers, saved)
+    return LoggingSetup(path, redactor, handlers, saved, listener, writers)

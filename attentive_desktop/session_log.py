@@ -85,12 +85,14 @@ def start_logging(
     secrets: Callable[[], Iterable[str]],
     *,
     console: bool = False,
+    background: bool = False,
 ) -> LoggingSetup | None:
-    """configure_logging, or None (with a line on stderr) when the log can't be written."""
+    """configure_logging, or None (with a line on stderr) when the log can't be written.
+    The window logs in the `background` (its GUI thread never waits on the disk)."""
     from attentive_desktop.logs import configure_logging
 
     try:
-        setup = configure_logging(paths, level, secrets, console=console)
+        setup = configure_logging(paths, level, secrets, console=console, background=background)
     except (OSError, ValueError) as exc:
         reason = getattr(exc, "strerror", None) or "it cannot be written"
         print(

@@ -63,7 +63,7 @@ def window_session(qtbot, open_window, sandbox, keyring, tmp_path) -> list[Path]
     """The in-process part; returns the files it exported."""
     paths = AppPaths.from_environment()
     secrets = SessionSecrets()
-    logging_setup = start_logging(paths, "DEBUG", secrets)  # as app.run_gui does
+    logging_setup = start_logging(paths, "DEBUG", secrets, background=True)  # as run_gui
     assert logging_setup is not None
     exports = tmp_path / "exports"
     exports.mkdir()

@@ -5,6 +5,8 @@ from __future__ import annotations
 
 import logging
 import stat
+import threading
+from logging.handlers import RotatingFileHandler
 from urllib.parse import quote
 
 import httpx
@@ -26,16 +28,15 @@ def paths() -> AppPaths:
     return AppPaths.from_environment().ensure()
 
 
-@pytest.fixture
-def debug_log(paths):
-    setup = configure_logging(paths, "DEBUG", lambda: [API_KEY])
+@pytest.fixture(params=[False, True], ids=["in-thread", "background"])
+def debug_log(request, paths):
+    setup = configure_logging(paths, "DEBUG", lambda: [API_KEY], background=request.param)
     yield setup
     setup.close()
 
 
 def _flush(setup) -> str:
-    for handler in setup.handlers:
-        handler.flush()
+    setup.flush()
     return setup.path.read_text(encoding="utf-8")
 
 
@@ -112,10 +113,11 @@ def test_files_and_folder_are_owner_only_also_after_rotation(paths) -> None:
     assert_private_tree(folder)
 
 
-def test_levels_are_applied_and_restored(paths) -> None:
+@pytest.mark.parametrize("background", [False, True])
+def test_levels_are_applied_and_restored(paths, background: bool) -> None:
     root = logging.getLogger()
     before = (root.level, logging.getLogger("httpcore").level, list(root.handlers))
-    setup = configure_logging(paths, "info")
+    setup = configure_logging(paths, "info", background=background)
     try:
         assert root.level == logging.INFO
         assert logging.getLogger("httpcore").level == logging.WARNING  # quiet unless DEBUG
@@ -128,6 +130,37 @@ def test_levels_are_applied_and_restored(paths) -> None:
     assert (root.level, logging.getLogger("httpcore").level, list(root.handlers)) == before
     with pytest.raises(ValueError, match="Unknown log level"):
         configure_logging(paths, "LOUD")
+
+
+def test_in_the_background_logging_never_waits_for_the_disk(paths, monkeypatch) -> None:
+    # A disk that holds writes up (dirty pages throttled, a network home): the window's
+    # thread logs and goes on; the records reach the file, scrubbed, in order, once it frees.
+    held, release = threading.Event(), threading.Event()
+    emit = RotatingFileHandler.emit
+    written_by_the_logging_thread: list[bool] = []
+
+    def slow_emit(self, record) -> None:
+        written_by_the_logging_thread.append(threading.current_thread() is threading.main_thread())
+        held.set()
+        assert release.wait(10)
+        emit(self, record)
+
+    monkeypatch.setattr(RotatingFileHandler, "emit", slow_emit)
+    setup = configure_logging(paths, "INFO", lambda: [API_KEY], background=True)
+    try:
+        log.info("first %s", API_KEY)
+        assert held.wait(10)  # the writer thread is stuck in the first write
+        for n in range(50):
+            log.warning("then %d", n)  # returns at once: nothing here waits for the write
+        release.set()
+        text = _flush(setup)
+    finally:
+        release.set()
+        setup.close()
+    assert written_by_the_logging_thread and not any(written_by_the_logging_thread)
+    lines = text.splitlines()
+    assert "first [redacted]" in lines[0] and "MainThread" in lines[0]  # who logged, not who wrote
+    assert [line.rsplit(" ", 1)[1] for line in lines[1:]] == [str(n) for n in range(50)]
 
 
 def test_a_key_registered_mid_session_is_redacted_from_then_on() -> None:
