@@ -76,8 +76,9 @@ sys.exit(app.exec())
 # screen, laid out as the app lays them out, over models that return nothing, with none of the
 # app behind them. A bare window pays for none of this: the tables' Python models alone make
 # PySide build its Qt namespace enums (~15 ms), and so does docking the history pane
-# (addDockWidget takes only a Qt.DockWidgetArea; PySide refuses a plain int). The app's time over this window is what its
-# own code costs. Keep it in step with the first screen (docs/screenshots/main-window.png).
+# (addDockWidget takes only a Qt.DockWidgetArea; PySide refuses a plain int). The app's time
+# over this window is what its own code costs. Keep it in step with the first screen
+# (docs/screenshots/main-window.png).
 WIDGETS_WINDOW = BARE_WINDOW.replace(
     'window.setWindowTitle("bare")',
     """window.setWindowTitle("widgets")
