@@ -108,6 +108,11 @@ class _Runner(QObject):
         super().__init__()
         self._worker = worker
 
+    @Slot()
+    def name_thread(self) -> None:
+        """Runs on the thread as it starts: log lines say "attentive-api", not "Dummy-3"."""
+        threading.current_thread().name = self._worker.objectName() or "attentive-worker"
+
     @Slot(int, object)
     def run(self, job_id: int, fn: object) -> None:
         token = self._worker._begin(job_id)
@@ -153,6 +158,7 @@ class Worker(QObject):
         self._jobs: dict[int, tuple[_State, CancelToken]] = {}
         self._runner = _Runner(self)
         self._runner.moveToThread(thread)
+        thread.started.connect(self._runner.name_thread)  # runs on the thread itself
         thread.finished.connect(self._runner.deleteLater)
         self._submitted.connect(self._runner.run)
         self._runner.started.connect(self._on_started)

@@ -229,3 +229,11 @@ def test_process_exit_waits_for_a_lingering_job_without_qt_errors(tmp_path):
     assert result.returncode == 0, result.stderr
     assert "exiting" in result.stdout
     assert "QThread" not in result.stderr
+
+
+def test_the_thread_goes_by_its_name_in_logs(qtbot, worker_thread):
+    names: list[str] = []
+    worker_thread.worker.jobSucceeded.connect(lambda _job, name: names.append(name))
+    with qtbot.waitSignal(worker_thread.worker.jobSucceeded, timeout=5000):
+        worker_thread.worker.submit(lambda token: threading.current_thread().name)
+    assert names == ["test-worker"]  # what %(threadName)s prints, instead of "Dummy-3"
