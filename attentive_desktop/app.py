@@ -347,6 +347,9 @@ def run_gui(args: argparse.Namespace) -> int:
         raise
     window = session.window
     secrets_seen.add_source(session.api.known_keys)
+    from attentive_desktop.error_hooks import install_error_hooks
+
+    restore_hooks = install_error_hooks(lambda text: window.show_message(text, "error"))
 
     def start_sandbox() -> None:
         nonlocal sandbox
@@ -380,6 +383,7 @@ def run_gui(args: argparse.Namespace) -> int:
         session.shutdown()
         if sandbox is not None:
             sandbox.stop()
+        restore_hooks()
         if logging_setup is not None:
             logging_setup.close()
     del watcher
