@@ -66,6 +66,9 @@ def install_error_hooks(tell: Callable[[str], object] | None = None) -> Callable
             previous_hook(exc_type, exc, tb)
             return
         report(exc_type, exc, tb, "in the window")
+        if sys.stderr is not None:  # None in a packaged app without a console
+            # Not the traceback: its text is scrubbed in the log only.
+            print("Attentive Desktop: an unexpected error; see the log.", file=sys.stderr)
         if tell is not None and threading.current_thread() is threading.main_thread():
             try:
                 tell(UNEXPECTED_ERROR_TEXT)

@@ -36,7 +36,7 @@ def hooks():
     uninstall()
 
 
-def test_an_error_in_the_window_is_logged_scrubbed_and_told_plainly(hooks) -> None:
+def test_an_error_in_the_window_is_logged_scrubbed_and_told_plainly(hooks, capsys) -> None:
     paths = AppPaths.from_environment().ensure()
     setup = configure_logging(paths, "INFO", lambda: [API_KEY], background=True)
     try:
@@ -51,6 +51,8 @@ def test_an_error_in_the_window_is_logged_scrubbed_and_told_plainly(hooks) -> No
     assert find_secret([setup.path], API_KEY) == []
     assert hooks == [UNEXPECTED_ERROR_TEXT]
     assert_plain(UNEXPECTED_ERROR_TEXT)
+    stderr = capsys.readouterr().err
+    assert "unexpected error; see the log" in stderr and API_KEY not in stderr
 
 
 def test_an_error_in_a_thread_is_logged_with_its_name_and_not_told(hooks, caplog) -> None:
