@@ -15,7 +15,6 @@ import collections
 import logging
 import sys
 import threading
-import traceback
 from collections.abc import Callable
 from types import TracebackType
 
@@ -44,12 +43,13 @@ def install_error_hooks(tell: Callable[[str], object] | None = None) -> Callable
         tb: TracebackType | None,
         where: str,
     ) -> None:
-        frames = traceback.extract_tb(tb) if tb is not None else []
-        last = frames[-1] if frames else None
+        last = tb
+        while last is not None and last.tb_next is not None:
+            last = last.tb_next  # where it was raised (no source read, as extract_tb would)
         signature = (
-            (exc_type.__name__, last.filename, last.lineno or 0)
-            if last
-            else (exc_type.__name__, "", 0)
+            exc_type.__name__,
+            last.tb_frame.f_code.co_filename if last else "",
+            last.tb_lineno if last else 0,
         )
         with lock:
             seen[signature] += 1
