@@ -191,9 +191,12 @@ def build_window(
 
             seed = {name: values for name, values in UI_PROPERTIES.items() if values}
             registry.adopt_catalog(seed)  # "Custom input" (no values) takes any: not an entry
-            history_service.run(
-                lambda _store: [storage.save_catalog_entry(n, v) for n, v in seed.items()]
-            )
+
+            def save_seed(_store: Any) -> None:
+                for name, values in seed.items():
+                    storage.save_catalog_entry(name, values)
+
+            history_service.run(save_seed)
         return registry
 
     schema = AccountSchema(registry_for)
