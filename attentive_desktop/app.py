@@ -310,22 +310,20 @@ def run_gui(args: argparse.Namespace) -> int:
     from attentive_desktop.gui.qt_app import make_application, set_app_icon, settle_after_start_up
 
     skip_feature_scan()  # PySide6 is loaded now; spare its reading of every module's source
-    from attentive_desktop.session_log import SessionSecrets, start_logging
+    from attentive_desktop.session_log import SessionSecrets, start_window_logging
     from attentive_desktop.store.paths import AppPaths
 
     paths = AppPaths.from_environment()
     secrets_seen = SessionSecrets()
     # The log file opens once the window is up; records made before wait in the buffer.
     early_log = EarlyLogBuffer(args.log_level)
-    logging_setup: Any = None
-    log_opened = False
+    close_log: Callable[[], None] | None = None
 
     def open_log() -> None:
-        nonlocal logging_setup, log_opened
-        if not log_opened:
-            log_opened = True
+        nonlocal close_log
+        if close_log is None:
             early_log.detach()
-            logging_setup = start_logging(paths, args.log_level, secrets_seen, background=True)
+            close_log = start_window_logging(paths, args.log_level, secrets_seen)
             early_log.replay()
 
     app = make_application()
@@ -387,7 +385,7 @@ def run_gui(args: argparse.Namespace) -> int:
         if sandbox is not None:
             sandbox.stop()
         restore_hooks()
-        if logging_setup is not None:
-            logging_setup.close()
+        if close_log is not None:
+            close_log()
     del watcher
     return smoke.exit_code if smoke is not None else code

@@ -103,3 +103,22 @@ def start_logging(
         return None
     logging.getLogger("attentive_desktop").debug("logging at %s to %s", level, setup.path)
     return setup
+
+
+def start_window_logging(
+    paths: AppPaths, level: str, secrets: Callable[[], Iterable[str]]
+) -> Callable[[], None]:
+    """The window's log: written in the background (its GUI thread never waits on the disk),
+    with crash traces beside it (crash_trace.py). Returns what closes both, at exit."""
+    from attentive_desktop.crash_trace import enable_crash_traces
+    from attentive_desktop.logs import log_file
+
+    setup = start_logging(paths, level, secrets, background=True)
+    stop_crash_traces = enable_crash_traces(log_file(paths).parent)
+
+    def close() -> None:
+        stop_crash_traces()
+        if setup is not None:
+            setup.close()
+
+    return close
