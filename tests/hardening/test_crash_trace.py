@@ -8,6 +8,10 @@ import sys
 from pathlib import Path
 
 from attentive_desktop.crash_trace import CRASH_FILE_NAME, MAX_BYTES, enable_crash_traces
+from attentive_desktop.logs import log_file
+from attentive_desktop.store.paths import AppPaths
+
+from .support import API_KEY
 
 # In a child process: pytest keeps faulthandler for itself in this one.
 CRASH = """
@@ -58,3 +62,32 @@ def test_an_unwritable_folder_means_no_crash_traces_not_a_failed_start(tmp_path,
     stop = enable_crash_traces(blocker / "logs")
     stop()  # a no-op, callable all the same
     assert "no crash traces this session" in caplog.text
+
+
+WINDOW_LOGGING = """
+import logging, sys
+from attentive_desktop.session_log import start_window_logging
+from attentive_desktop.store.paths import AppPaths
+close = start_window_logging(AppPaths.from_environment().ensure(), "INFO", lambda: [sys.argv[1]])
+logging.getLogger("attentive_desktop.test").warning("the key is %s", sys.argv[1])
+close()
+import faulthandler
+print("crash traces still on:", faulthandler.is_enabled())
+"""
+
+
+def test_the_window_opens_its_log_and_crash_traces_together_and_closes_both(
+    tmp_path, monkeypatch
+) -> None:
+    monkeypatch.setenv("ATTENTIVE_DESKTOP_HOME", str(tmp_path))
+    result = subprocess.run(
+        [sys.executable, "-c", WINDOW_LOGGING, API_KEY],
+        capture_output=True,
+        text=True,
+        timeout=60,
+    )
+    assert result.returncode == 0, result.stderr
+    assert "crash traces still on: False" in result.stdout
+    log_dir = log_file(AppPaths.from_environment()).parent
+    assert "the key is [redacted]" in (log_dir / "attentive-desktop.log").read_text("utf-8")
+    assert (log_dir / CRASH_FILE_NAME).exists()
