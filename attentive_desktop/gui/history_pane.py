@@ -81,8 +81,10 @@ class HistoryPane(QDockWidget):
         self.clear_button = QPushButton("Clear history…", body)
         self.clear_button.setObjectName("clearHistoryButton")
         self.clear_button.setAccessibleName("Clear history")
+        filter_label = QLabel("&Filter:", body)
+        filter_label.setBuddy(self.filter_edit)  # names the field for screen readers; Alt+F
         top = QHBoxLayout()
-        top.addWidget(QLabel("Filter:", body))
+        top.addWidget(filter_label)
         top.addWidget(self.filter_edit, 1)
         top.addWidget(self.count_label)
         top.addWidget(self.clear_button)

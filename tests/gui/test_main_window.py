@@ -13,6 +13,7 @@ from PySide6.QtWidgets import (
     QAbstractItemView,
     QComboBox,
     QHeaderView,
+    QLabel,
     QLineEdit,
     QMessageBox,
     QPushButton,
@@ -76,6 +77,14 @@ def test_every_input_and_button_has_an_object_name_and_accessible_name(open_wind
     assert unnamed == []
     assert window.findChild(QLineEdit, "phoneEdit").accessibleName() == "Phone"
     assert window.findChild(QPushButton, "sendButton").accessibleName() == "Send"
+    # A field's visible label is its buddy, so screen readers announce the field by it. Only
+    # "Status:" names no one field: it heads the history's status buttons, each named.
+    unlabelled = [
+        label.text()
+        for label in window.findChildren(QLabel)
+        if label.isVisibleTo(window) and label.text().strip().endswith(":") and not label.buddy()
+    ]
+    assert unlabelled == ["Status:"]
 
 
 def test_sandbox_banner_cannot_be_missed(open_window, sandbox):
