@@ -2,7 +2,8 @@
 
 After each successful lookup the panel asks GET /subscriptions on the API worker. A key
 without subscriptions:read gets one polite line instead of an error, and the panel stops
-asking until the account changes.
+asking until the account changes. A 404 there says no subscription is on record: the lookup
+just found the user, so "no such user" would contradict it.
 """
 
 from __future__ import annotations
@@ -14,6 +15,7 @@ from PySide6.QtWidgets import QGroupBox, QLabel, QVBoxLayout, QWidget
 from attentive_desktop.gui.theme import set_status_text
 
 NO_SCOPE = "This key can't read subscriptions (needs subscriptions:read)."
+NONE_ON_RECORD = "No subscriptions on record for this user."
 
 
 class SubscriptionsPanel(QGroupBox):
@@ -30,6 +32,7 @@ class SubscriptionsPanel(QGroupBox):
         self.list_label.setObjectName("subscriptionsList")
         self.list_label.setAccessibleName("Subscription eligibility")
         self.list_label.setWordWrap(True)
+        self.list_label.hide()  # shown with a list, so it is never announced empty
         self.status_label = QLabel(self)
         self.status_label.setObjectName("subscriptionsStatus")
         self.status_label.setWordWrap(True)
@@ -60,8 +63,7 @@ class SubscriptionsPanel(QGroupBox):
         if self._job is not None:
             self._tasks.cancel(self._job)
             self._job = None
-        self.entries = []
-        self.list_label.clear()
+        self._show_list([])
         set_status_text(self.status_label, "")
         self.setVisible(self._no_scope)
 
@@ -76,8 +78,7 @@ class SubscriptionsPanel(QGroupBox):
         if self._job is not None:
             self._tasks.cancel(self._job)
         params = query.params()
-        self.entries = []
-        self.list_label.clear()
+        self._show_list([])
         set_status_text(self.status_label, "Loading subscriptions…")
         self.show()
         self._job = self._tasks.api(
@@ -86,17 +87,8 @@ class SubscriptionsPanel(QGroupBox):
 
     def _loaded(self, entries: Any) -> None:
         self._job = None
-        self.entries = list(entries or [])
-        if not self.entries:
-            self.list_label.clear()
-            set_status_text(self.status_label, "No subscriptions for this user.")
-            return
-        lines = []
-        for entry in self.entries:
-            mark = {True: "✓", False: "✗", None: "?"}[entry.eligible]
-            lines.append(f"{mark} {entry.label}")
-        self.list_label.setText("\n".join(lines))
-        set_status_text(self.status_label, "")
+        self._show_list(list(entries or []))
+        set_status_text(self.status_label, "" if self.entries else NONE_ON_RECORD)
 
     def _failed(self, message: str, kind: str) -> None:
         self._job = None
@@ -106,11 +98,19 @@ class SubscriptionsPanel(QGroupBox):
             self._no_scope = True
             self._show_no_scope()
             return
-        self.list_label.clear()
+        self._show_list([])
+        if kind == "not-found":
+            set_status_text(self.status_label, NONE_ON_RECORD)
+            return
         set_status_text(self.status_label, f"Subscriptions could not be read: {message}", "warning")
 
     def _show_no_scope(self) -> None:
-        self.entries = []
-        self.list_label.clear()
+        self._show_list([])
         set_status_text(self.status_label, NO_SCOPE)
         self.show()
+
+    def _show_list(self, entries: list[Any]) -> None:
+        self.entries = entries
+        marks = {True: "✓", False: "✗", None: "?"}
+        self.list_label.setText("\n".join(f"{marks[e.eligible]} {e.label}" for e in entries))
+        self.list_label.setVisible(bool(entries))

@@ -16,7 +16,7 @@ from attentive_desktop.gui.diff_dialog import DiffDialog
 from attentive_desktop.gui.property_model import PropertyTableModel
 from attentive_desktop.gui.property_view import VALUE_COLUMN
 from attentive_desktop.gui.revert import RevertDialog
-from attentive_desktop.gui.subscriptions_panel import NO_SCOPE
+from attentive_desktop.gui.subscriptions_panel import NO_SCOPE, NONE_ON_RECORD, SubscriptionsPanel
 from attentive_desktop.store.database import Database
 from attentive_desktop.store.paths import AppPaths
 from attentive_desktop.store.schema_store import SqliteSchemaStorage
@@ -342,11 +342,46 @@ def test_subscriptions_panel_hides_politely_without_the_scope(qtbot, tools_windo
     qtbot.waitUntil(lambda: panel.hidden_for_scope, timeout=WAIT)
     assert panel.entries == []
     assert panel.status_label.text() == NO_SCOPE
-    assert panel.list_label.text() == ""
+    assert panel.list_label.text() == "" and panel.list_label.isHidden()
     assert "Found" in window.form.status_label.text()  # the lookup itself is fine
     before = len(sandbox.requests)
     look_up(qtbot, session, "+14155550101")  # asked once per account, not after every lookup
     assert len(sandbox.requests) == before + 1
+
+
+class HeldTasks:
+    """Stands in for the API tasks: keeps each call's callbacks for the test to answer."""
+
+    def __init__(self) -> None:
+        self.calls: list[tuple[object, object, object]] = []
+
+    def api(self, call, done, failed) -> int:
+        self.calls.append((call, done, failed))
+        return len(self.calls)
+
+    def cancel(self, job: int) -> None:
+        pass
+
+
+class Query:
+    def params(self) -> dict[str, str]:
+        return {"phone": "+14155550100"}
+
+
+def test_a_404_from_subscriptions_never_says_the_found_user_is_missing(qtbot):
+    tasks = HeldTasks()
+    panel = SubscriptionsPanel(tasks)
+    qtbot.addWidget(panel)
+    panel.looked_up(Query(), {"Favorite color": "blue"})
+    assert panel.list_label.isHidden()  # nothing to list yet: not announced empty
+    _call, _done, failed = tasks.calls[-1]
+    failed("No user with that phone or email was found.", "not-found")
+    assert panel.status_label.text() == NONE_ON_RECORD
+    assert panel.list_label.isHidden() and not panel.isHidden()
+    panel.looked_up(Query(), {"Favorite color": "blue"})
+    _call, done, _failed = tasks.calls[-1]
+    done([])
+    assert panel.status_label.text() == NONE_ON_RECORD
 
 
 def test_about_shows_version_data_folder_and_keychain(qtbot, tools_window, private_home):
