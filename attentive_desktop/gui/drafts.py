@@ -133,7 +133,7 @@ class DraftKeeper(QObject):
         rows = []
         for index in range(self._model.rowCount()):
             row = self._model.row(index)
-            if row.name or row.value:
+            if row.is_edit:  # a looked-up value left as it was is the user's, not an edit
                 rows.append((row.name, row.value))
         return Draft(
             account=self._account() or "",

@@ -150,9 +150,8 @@ class PropertyEditor(QWidget):
         self.refresh_checks()
 
     def add_row(self) -> None:
-        """Append an empty row and start editing its name."""
-        self.model.add_row()
-        index = self.model.index(self.model.rowCount() - 1, NAME_COLUMN)
+        """Add an empty row (above a lookup's rows) and start editing its name."""
+        index = self.model.index(self.model.add_row(), NAME_COLUMN)
         self.table.setCurrentIndex(index)
         self.table.scrollTo(index)
         self.table.setFocus()

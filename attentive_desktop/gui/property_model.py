@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import dataclasses
 import json
 from collections.abc import Iterable, Mapping
 from typing import TYPE_CHECKING, Any
@@ -14,24 +15,24 @@ from PySide6.QtCore import (
     Qt,
     Signal,
 )
-from PySide6.QtGui import QColor
 
 from attentive_desktop.core.validation import Finding, SchemaView, Severity, to_wire_properties
+from attentive_desktop.gui.property_cells import CheckIcons, check_colour, looked_up_colour
 from attentive_desktop.gui.property_row import (
     PropertyRow,
     RowState,
     as_mapping,
     check_text,
     findings_tooltip,
+    looked_up_plan,
     parse_pasted,
     row_findings,
+    row_tooltip,
     severity_of,
     type_label,
 )
 
 if TYPE_CHECKING:
-    from PySide6.QtGui import QIcon  # loaded with the first icon: its enums cost ~1 ms
-
     from attentive_desktop.core.identifiers import UserRef
 
 NAME, VALUE, TYPE, CURRENT, CHECK = range(5)
@@ -48,7 +49,6 @@ RowStateRole = Qt.ItemDataRole.UserRole + 4
 
 _ROLE = Qt.ItemDataRole
 _MASKED_ROLES = (_ROLE.DisplayRole, _ROLE.ToolTipRole, _ROLE.AccessibleTextRole)
-_COLOURS = {"error": "#c62828", "warning": "#a15c00", "ok": "#2e7d32", "info": "#1565c0"}
 _Index = QModelIndex | QPersistentModelIndex
 
 
@@ -58,8 +58,10 @@ class PropertyTableModel(QAbstractTableModel):
     Name and Value are editable; Type shows the type inferred as the user types (or the
     registry's fixed type, "Number (fixed)"); Current shows the value found by the last
     lookup; Check shows the first error, else the send state, else the first warning, else
-    "OK". Two rows with the same exact name are an error. Custom roles: AllowedValuesRole,
-    SeverityRole, FindingsRole, RowStateRole (module constants).
+    "OK". Two rows with the same exact name are an error. A lookup also lists the user's
+    attributes that no row names, muted, below the rows (`PropertyRow.from_lookup`): editing
+    such a value makes it an edit like any other; left alone it is never sent. Custom roles:
+    AllowedValuesRole, SeverityRole, FindingsRole, RowStateRole (module constants).
 
     Signals:
         findingsChanged(): rows, values or checks changed (re-read has_errors()/warnings()).
@@ -74,7 +76,7 @@ class PropertyTableModel(QAbstractTableModel):
         self._findings: list[tuple[Finding, ...]] = []
         self._current: dict[str, str] = {}
         self._looked_up = False
-        self._icons: dict[str, QIcon] = {}
+        self._icons = CheckIcons()
         self._masked = False
 
     # --- Qt model interface ---------------------------------------------------------------
@@ -98,7 +100,8 @@ class PropertyTableModel(QAbstractTableModel):
         if not index.isValid():
             return Qt.ItemFlag.NoItemFlags
         flags = Qt.ItemFlag.ItemIsEnabled | Qt.ItemFlag.ItemIsSelectable
-        if index.column() in (NAME, VALUE):
+        looked_up = 0 <= index.row() < len(self._rows) and self._rows[index.row()].from_lookup
+        if index.column() == VALUE or (index.column() == NAME and not looked_up):
             flags |= Qt.ItemFlag.ItemIsEditable
         return flags
 
@@ -120,15 +123,17 @@ class PropertyTableModel(QAbstractTableModel):
         if role == Qt.ItemDataRole.ToolTipRole:
             return self._tooltip(row, findings, column)
         if role == Qt.ItemDataRole.AccessibleTextRole:
-            text = self._text(row, findings, column) or "empty"
+            text = self._text(row, findings, column)
+            text = text or ("not changed" if row.from_lookup and column == CHECK else "empty")
             return f"{HEADERS[column]}: {text}"
         if role == Qt.ItemDataRole.AccessibleDescriptionRole:
             return findings_tooltip(findings) or None
+        if role == Qt.ItemDataRole.ForegroundRole and row.from_lookup:
+            return looked_up_colour()
         if role == Qt.ItemDataRole.ForegroundRole and column == CHECK:
-            colour = _COLOURS.get(severity_of(row, findings))
-            return QColor(colour) if colour else None
+            return check_colour(severity_of(row, findings))
         if role == Qt.ItemDataRole.DecorationRole and column == CHECK:
-            return self._icon(severity_of(row, findings))
+            return self._icons.icon(severity_of(row, findings))
         if role == AllowedValuesRole:
             return self._allowed(row.name)
         if role == SeverityRole:
@@ -148,19 +153,13 @@ class PropertyTableModel(QAbstractTableModel):
         row = self._rows[index.row()]
         if (row.name if index.column() == NAME else row.value) == text:
             return True
+        if index.column() == NAME and row.from_lookup:
+            return False  # a looked-up row names the user's attribute; add a row for another
         setattr(row, "name" if index.column() == NAME else "value", text)
-        row.state, row.stored = RowState.NONE, None
+        row.state, row.stored, row.from_lookup = RowState.NONE, None, False
         self._emit_row(index.row())
-        self._recheck()
-        return True
-
-    def insertRows(self, row: int, count: int, parent: _Index = QModelIndex()) -> bool:  # noqa: B008
-        if parent.isValid() or count < 1 or not 0 <= row <= len(self._rows):
-            return False
-        self.beginInsertRows(QModelIndex(), row, row + count - 1)
-        self._rows[row:row] = [PropertyRow() for _ in range(count)]
-        self._findings[row:row] = [() for _ in range(count)]
-        self.endInsertRows()
+        if index.column() == NAME:
+            self._drop_looked_up(text)  # this row edits that attribute now
         self._recheck()
         return True
 
@@ -177,14 +176,15 @@ class PropertyTableModel(QAbstractTableModel):
     # --- editing API ----------------------------------------------------------------------
 
     def add_row(self, name: str = "", value: str = "") -> int:
-        """Append a row and return its index."""
-        position = len(self._rows)
-        self.beginInsertRows(QModelIndex(), position, position)
-        self._rows.append(PropertyRow(name, value))
-        self._findings.append(())
-        self.endInsertRows()
+        """Add a row above the looked-up ones and return its index. A looked-up row of the
+        same name takes the value instead (it becomes an edit)."""
+        target = self._looked_up_row(name)
+        if target is None:
+            target = self._insert_blank()
+        self._rows[target] = PropertyRow(name, value)
+        self._emit_row(target)
         self._recheck()
-        return position
+        return target
 
     def remove_rows(self, rows: Iterable[int]) -> None:
         """Remove the given rows (any order, duplicates and out-of-range ignored)."""
@@ -203,14 +203,10 @@ class PropertyTableModel(QAbstractTableModel):
             if target is None:
                 target = next((i for i, r in enumerate(self._rows) if r.is_blank), None)
             if target is None:
-                target = len(self._rows)
-                self.beginInsertRows(QModelIndex(), target, target)
-                self._rows.append(PropertyRow())
-                self._findings.append(())
-                self.endInsertRows()
-            row = self._rows[target]
-            row.name, row.value, row.state, row.stored = name, value, RowState.NONE, None
+                target = self._insert_blank()
+            self._rows[target] = PropertyRow(name, value)
             self._emit_row(target)
+            self._drop_looked_up(name)
         if pairs:
             self._recheck()
         return len(pairs)
@@ -223,9 +219,8 @@ class PropertyTableModel(QAbstractTableModel):
         self.findingsChanged.emit()
 
     def row(self, row: int) -> PropertyRow:
-        """A copy of one row (name, value, state)."""
-        r = self._rows[row]
-        return PropertyRow(r.name, r.value, r.state, r.stored)
+        """A copy of one row (name, value, state, whether it is a looked-up value)."""
+        return dataclasses.replace(self._rows[row])
 
     def set_masked(self, masked: bool) -> None:
         """Mask (or show again) phones and emails in what cells show (never in EditRole)."""
@@ -236,10 +231,19 @@ class PropertyTableModel(QAbstractTableModel):
     # --- lookup and registry --------------------------------------------------------------
 
     def set_current(self, attributes: Mapping[str, str] | Iterable[tuple[str, str]]) -> None:
-        """Show a lookup's result in the Current column (adds no rows); re-checks every row,
-        since the registry may have learned types from the same lookup."""
+        """Show a lookup's result: in the Current column, and as looked-up rows (by name) for
+        the attributes no row names. Re-checks every row, since the registry may have
+        learned types from the same lookup."""
         self._current = as_mapping(attributes)
         self._looked_up = True
+        self._list_looked_up()
+        self._emit_all()
+        self._recheck()
+
+    def forget_lookup(self) -> None:
+        """Drop the last lookup's values and rows (e.g. another account is in use now)."""
+        self._current, self._looked_up = {}, False
+        self._list_looked_up()
         self._emit_all()
         self._recheck()
 
@@ -258,7 +262,7 @@ class PropertyTableModel(QAbstractTableModel):
         """Named rows as name → value, both exactly as typed (the first row of a name wins)."""
         result: dict[str, str] = {}
         for row in self._rows:
-            if row.is_named:
+            if row.is_named and not row.from_lookup:
                 result.setdefault(row.name, row.value)
         return result
 
@@ -293,17 +297,6 @@ class PropertyTableModel(QAbstractTableModel):
         """Forget send states (e.g. when Send failed or was cancelled)."""
         self._mark(RowState.NONE)
 
-    def mark_verified(self, attributes: Mapping[str, str] | Iterable[tuple[str, str]]) -> None:
-        """Compare a read-back with the sent rows: each shows "Verified" or "Stored as …".
-        Also updates the Current column with the read-back."""
-        stored = as_mapping(attributes)
-        for row in self._rows:
-            if row.is_named and row.state in (RowState.SENT, RowState.PENDING):
-                found = stored.get(row.name)
-                row.state = RowState.VERIFIED if found == row.value else RowState.MISMATCH
-                row.stored = found
-        self.set_current(stored)
-
     def mark_verification(
         self, verification: Any, attributes: Mapping[str, str] | Iterable[tuple[str, str]]
     ) -> None:
@@ -311,7 +304,7 @@ class PropertyTableModel(QAbstractTableModel):
         what the service stored), mismatched or missing; named rows that were not sent show
         "Unchanged (not sent)". Also updates the Current column with the read-back."""
         for row in self._rows:
-            if not row.is_named:
+            if not row.is_named or row.from_lookup:
                 continue
             outcome = verification.row(row.name)
             if outcome is None:
@@ -326,7 +319,7 @@ class PropertyTableModel(QAbstractTableModel):
 
     def _mark(self, state: RowState) -> None:
         for row in self._rows:
-            if row.is_named:
+            if row.is_named and not row.from_lookup:
                 row.state, row.stored = state, None
         self._emit_all()
         self.findingsChanged.emit()
@@ -345,40 +338,47 @@ class PropertyTableModel(QAbstractTableModel):
         return check_text(row, findings)
 
     def _tooltip(self, row: PropertyRow, findings: tuple[Finding, ...], column: int) -> str | None:
-        lines = []
-        if column == VALUE and (allowed := self._allowed(row.name)):
-            lines.append("Allowed values: " + ", ".join(allowed))
-        if column == TYPE and self._schema is not None and self._schema.type_of(row.name):
-            lines.append("Fixed by the first value Attentive received for this name.")
-        if column == CURRENT and self._looked_up and row.name and row.name not in self._current:
-            lines.append("This user has no value for this attribute yet.")
-        if column == CHECK and row.state is RowState.MISMATCH:
-            lines.append(check_text(row, ()) + f" (sent '{row.value}')")
-        if column in (NAME, VALUE, CHECK) and findings:
-            lines.append(findings_tooltip(findings))
-        return "\n".join(lines) or None
+        fixed = self._schema is not None and bool(row.name) and bool(self._schema.type_of(row.name))
+        current = self._current if self._looked_up else None
+        return row_tooltip(row, findings, HEADERS[column], self._allowed(row.name), fixed, current)
 
     def _allowed(self, name: str) -> tuple[str, ...] | None:
         if self._schema is None or not name:
             return None
         return self._schema.allowed_values(name)
 
-    def _icon(self, severity: str) -> QIcon | None:
-        if severity not in ("error", "warning", "ok"):
-            return None
-        if severity not in self._icons:
-            from PySide6.QtWidgets import QApplication, QStyle
+    def _insert_blank(self) -> int:
+        """Insert a blank row above the first looked-up row (else at the end); its index."""
+        position = next((i for i, r in enumerate(self._rows) if r.from_lookup), len(self._rows))
+        self.beginInsertRows(QModelIndex(), position, position)
+        self._rows.insert(position, PropertyRow())
+        self._findings.insert(position, ())
+        self.endInsertRows()
+        return position
 
-            app = QApplication.instance()
-            if not isinstance(app, QApplication):
-                return None
-            pixmap = {
-                "error": QStyle.StandardPixmap.SP_MessageBoxCritical,
-                "warning": QStyle.StandardPixmap.SP_MessageBoxWarning,
-                "ok": QStyle.StandardPixmap.SP_DialogApplyButton,
-            }[severity]
-            self._icons[severity] = app.style().standardIcon(pixmap)
-        return self._icons[severity]
+    def _looked_up_row(self, name: str) -> int | None:
+        return next((i for i, r in enumerate(self._rows) if r.from_lookup and r.name == name), None)
+
+    def _drop_looked_up(self, name: str) -> None:
+        """Remove the looked-up row of `name`: a row the user edits names it now."""
+        if name and (index := self._looked_up_row(name)) is not None:
+            self.removeRows(index, 1)
+
+    def _list_looked_up(self) -> None:
+        """Make the looked-up rows match the current values (see looked_up_plan)."""
+        drop, refresh, add = looked_up_plan(self._rows, self._current)
+        for index, value in refresh:
+            self._rows[index].value = value
+        for index in drop:  # last first
+            self.beginRemoveRows(QModelIndex(), index, index)
+            del self._rows[index], self._findings[index]
+            self.endRemoveRows()
+        if add:
+            first = len(self._rows)
+            self.beginInsertRows(QModelIndex(), first, first + len(add) - 1)
+            self._rows += [PropertyRow(name, self._current[name], from_lookup=True) for name in add]
+            self._findings += [() for _ in add]
+            self.endInsertRows()
 
     def _emit_row(self, row: int) -> None:
         self.dataChanged.emit(self.index(row, 0), self.index(row, len(HEADERS) - 1))

@@ -31,18 +31,25 @@ class PropertyRow:
     """A name and a value as typed, plus what Send and the read-back found out about them.
 
     `stored` is the value read back after sending (None when the user had no such attribute);
-    it only means something in state MISMATCH.
+    it only means something in state MISMATCH. A row `from_lookup` shows a value the looked-up
+    user has; it is not an edit (not checked, sent or kept in drafts) until its value changes.
     """
 
     name: str = ""
     value: str = ""
     state: RowState = RowState.NONE
     stored: str | None = None
+    from_lookup: bool = False
 
     @property
     def is_blank(self) -> bool:
         """Nothing typed in the row at all: it is ignored by checks and by Send."""
         return not self.name and not self.value
+
+    @property
+    def is_edit(self) -> bool:
+        """Typed or changed by the user (not blank, not a looked-up value left as it was)."""
+        return not self.is_blank and not self.from_lookup
 
     @property
     def is_named(self) -> bool:
@@ -73,10 +80,10 @@ def row_findings(
     rows are found as they would be in one request; a later row with the same exact name is
     checked on its own and every row of a repeated name gets a duplicate-name error.
     """
-    counts = Counter(row.name for row in rows if not row.is_blank and row.name.strip())
+    counts = Counter(row.name for row in rows if row.is_edit and row.name.strip())
     first: dict[str, str] = {}
     for row in rows:
-        if not row.is_blank:
+        if row.is_edit:
             first.setdefault(row.name, row.value)
     grouped: dict[str, list[Finding]] = {}
     for finding in validate_properties(first, schema):
@@ -85,7 +92,7 @@ def row_findings(
     claimed: set[str] = set()
     result: list[tuple[Finding, ...]] = []
     for row in rows:
-        if row.is_blank:
+        if not row.is_edit:
             result.append(())
             continue
         if row.name in claimed:
@@ -111,7 +118,7 @@ def _duplicate(name: str, count: int) -> Finding:
 
 def check_text(row: PropertyRow, findings: Sequence[Finding]) -> str:
     """What the Check column shows: an error first, then the send state, then a warning."""
-    if row.is_blank:
+    if not row.is_edit:
         return ""
     errors = [f for f in findings if f.severity is Severity.ERROR]
     if errors:
@@ -128,8 +135,9 @@ def check_text(row: PropertyRow, findings: Sequence[Finding]) -> str:
 
 
 def severity_of(row: PropertyRow, findings: Sequence[Finding]) -> str:
-    """ "error", "warning", "ok", "info" (sending) or "" (blank row), for colours and icons."""
-    if row.is_blank:
+    """ "error", "warning", "ok", "info" (sending) or "" (blank or looked-up row), for colours
+    and icons."""
+    if not row.is_edit:
         return ""
     if any(f.severity is Severity.ERROR for f in findings):
         return "error"
@@ -140,6 +148,50 @@ def severity_of(row: PropertyRow, findings: Sequence[Finding]) -> str:
     if row.state in (RowState.SENT, RowState.VERIFIED, RowState.STORED_DIFFERENTLY):
         return "ok"
     return "warning" if findings else "ok"
+
+
+def row_tooltip(
+    row: PropertyRow,
+    findings: Sequence[Finding],
+    column: str,
+    allowed: Sequence[str] | None,
+    fixed: bool,
+    current: Mapping[str, str] | None,
+) -> str | None:
+    """A cell's tooltip; `column` is its header ("Name", "Value", "Type", "Current", "Check"),
+    `fixed` whether the registry knows the row's type, `current` the last lookup (None before
+    one)."""
+    lines = []
+    if column == "Value" and allowed:
+        lines.append("Allowed values: " + ", ".join(allowed))
+    if column == "Type" and fixed:
+        lines.append("Fixed by the first value Attentive received for this name.")
+    if row.from_lookup:
+        lines.append("This user's value now. Change it to send a new one.")
+    if column == "Current" and current is not None and row.name and row.name not in current:
+        lines.append("This user has no value for this attribute yet.")
+    if column == "Check" and row.state is RowState.MISMATCH:
+        lines.append(check_text(row, ()) + f" (sent '{row.value}')")
+    if column in ("Name", "Value", "Check") and findings:
+        lines.append(findings_tooltip(findings))
+    return "\n".join(lines) or None
+
+
+def looked_up_plan(
+    rows: Sequence[PropertyRow], current: Mapping[str, str]
+) -> tuple[list[int], list[tuple[int, str]], list[str]]:
+    """How the looked-up rows follow a new lookup: the rows to drop (the user no longer has
+    the attribute; last first), the rows whose value to refresh, and the names to add (those
+    no row names yet), sorted by name."""
+    drop = [
+        i for i in reversed(range(len(rows))) if rows[i].from_lookup and rows[i].name not in current
+    ]
+    refresh = [
+        (i, current[r.name]) for i, r in enumerate(rows) if r.from_lookup and r.name in current
+    ]
+    named = {row.name for row in rows}
+    add = sorted((n for n in current if n not in named), key=lambda n: (n.casefold(), n))
+    return drop, refresh, add
 
 
 def findings_tooltip(findings: Iterable[Finding]) -> str:

@@ -11,6 +11,7 @@ from PySide6.QtGui import QColor
 from attentive_desktop.core.attributes import AttributeType
 from attentive_desktop.core.identifiers import UserRef
 from attentive_desktop.core.schema import MemorySchemaStorage, SchemaRegistry
+from attentive_desktop.core.verify import verify_sent
 from attentive_desktop.gui.property_model import (
     CHECK,
     CURRENT,
@@ -185,15 +186,97 @@ def test_remove_rows(model):
     assert list(model.properties()) == ["a", "c", "e"]
 
 
-def test_set_current_fills_current_column_only(model):
+def names(model):
+    return [cell(model, r, NAME) for r in range(model.rowCount())]
+
+
+def looked_up(model):
+    return [model.row(r).from_lookup for r in range(model.rowCount())]
+
+
+def test_set_current_fills_current_column_and_lists_the_other_attributes(model):
     model.add_row("age", "31")
     model.add_row("tier", "gold")
     assert cell(model, 0, CURRENT) == ""
-    model.set_current([("age", "30"), ("city", "Paris")])
-    assert model.rowCount() == 2
-    assert cell(model, 0, CURRENT) == "30"
-    assert cell(model, 1, CURRENT) == "—"
-    assert model.current() == {"age": "30", "city": "Paris"}
+    model.set_current([("age", "30"), ("city", "Paris"), ("Bio", "")])
+    assert model.current() == {"age": "30", "city": "Paris", "Bio": ""}
+    assert [cell(model, 0, CURRENT), cell(model, 1, CURRENT)] == ["30", "—"]
+    # What the user has and no row names comes after the rows, sorted by name, muted.
+    assert names(model) == ["age", "tier", "Bio", "city"]
+    assert looked_up(model) == [False, False, True, True]
+    assert [cell(model, 3, c) for c in (VALUE, CURRENT, CHECK)] == ["Paris", "Paris", ""]
+    assert cell(model, 3, CHECK, Qt.ItemDataRole.AccessibleTextRole) == "Check: not changed"
+    assert "Change it to send" in cell(model, 3, VALUE, Qt.ItemDataRole.ToolTipRole)
+    assert cell(model, 3, NAME, Qt.ItemDataRole.ForegroundRole) != cell(
+        model, 0, NAME, Qt.ItemDataRole.ForegroundRole
+    )
+    # Never sent, never checked, never counted as an edit.
+    assert model.properties() == {"age": "31", "tier": "gold"}
+    assert codes(model, 2) == [] and codes(model, 3) == []
+
+
+def test_a_looked_up_value_becomes_an_edit_once_changed(model):
+    model.set_current({"city": "Paris", "VIP": "true"})
+    assert model.properties() == {}
+    flags = model.flags(model.index(0, NAME))
+    assert not flags & Qt.ItemFlag.ItemIsEditable  # the user's attribute: add a row for another
+    assert not model.setData(model.index(0, NAME), "VIP2", Qt.ItemDataRole.EditRole)
+    assert model.flags(model.index(0, VALUE)) & Qt.ItemFlag.ItemIsEditable
+    edit(model, 0, VALUE, "Lyon")  # rows: city, VIP
+    assert names(model) == ["city", "VIP"]  # in place: the row does not jump
+    assert looked_up(model) == [False, True]
+    assert model.properties() == {"city": "Lyon"}
+    assert cell(model, 0, CURRENT) == "Paris"
+
+
+def test_new_rows_go_above_the_looked_up_ones_and_a_named_row_replaces_its_own(model):
+    model.set_current({"city": "Paris", "VIP": "true"})
+    assert model.add_row() == 0  # Add row: above what the lookup listed
+    assert model.add_row("city", "Paris") == 1  # the user's row of that name takes the value
+    assert looked_up(model) == [False, False, True]
+    assert model.properties() == {"city": "Paris"}  # an edit now, even with the same value
+    edit(model, 0, NAME, "VIP")  # naming a row after a listed attribute: no duplicate row
+    assert names(model) == ["VIP", "city"] and looked_up(model) == [False, False]
+    assert cell(model, 0, CURRENT) == "true"
+    assert model.paste_text("Tier=gold") == 1
+    assert names(model) == ["VIP", "city", "Tier"]
+
+
+def test_pasting_a_listed_name_edits_that_row(model):
+    model.set_current({"city": "Paris", "VIP": "true"})
+    model.paste_text("city\tLyon\nage=30")
+    assert names(model) == ["city", "age", "VIP"]
+    assert looked_up(model) == [False, False, True]
+    assert model.properties() == {"city": "Lyon", "age": "30"}
+
+
+def test_a_new_lookup_replaces_the_listed_rows_and_keeps_the_edits(model):
+    model.set_current({"city": "Paris", "VIP": "true", "tier": "gold"})
+    edit(model, 1, VALUE, "silver")  # rows: city, tier, VIP
+    model.set_current({"city": "Oslo", "age": "44"})  # another user (or the re-read)
+    assert names(model) == ["city", "tier", "age"]
+    assert looked_up(model) == [True, False, True]
+    assert cell(model, 0, VALUE) == "Oslo"
+    assert cell(model, 1, CURRENT) == "—"  # the edit stays; this user has no tier
+    model.set_current([])  # no such user
+    assert names(model) == ["tier"]
+    model.set_current({"VIP": "false"})
+    model.forget_lookup()  # another account: nothing of this user may stay on screen
+    assert names(model) == ["tier"] and cell(model, 0, CURRENT) == ""
+    assert model.current() == {}
+
+
+def test_send_marks_and_read_back_leave_listed_rows_alone(model):
+    model.set_current({"city": "Paris"})
+    model.add_row("tier", "gold")
+    model.mark_pending()
+    assert model.row(1).state is RowState.NONE
+    model.mark_sent()
+    read_back = {"city": "Paris", "tier": "gold"}
+    model.mark_verification(verify_sent({"tier": "gold"}, read_back), read_back)
+    assert [model.row(r).state for r in range(2)] == [RowState.VERIFIED, RowState.NONE]
+    assert cell(model, 1, CHECK) == ""
+    assert not model.has_errors()
 
 
 def test_set_current_rechecks_with_types_learned_meanwhile(model, registry):
@@ -222,7 +305,9 @@ def test_send_states_then_verification(model):
     model.mark_sent()
     assert [cell(model, r, CHECK) for r in range(3)] == ["Sent"] * 3
     assert cell(model, 0, CHECK, RowStateRole) is RowState.SENT
-    model.mark_verified({"age": "24", "tier": "silver"})
+    read_back = {"age": "24", "tier": "silver"}
+    sent = {"age": "24", "tier": "gold", "VIP": "TRUE"}
+    model.mark_verification(verify_sent(sent, read_back), read_back)
     assert cell(model, 0, CHECK) == "Verified"
     assert cell(model, 0, CHECK, SeverityRole) == "ok"
     assert cell(model, 1, CHECK) == "Stored as 'silver'"
