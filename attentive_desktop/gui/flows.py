@@ -182,6 +182,18 @@ class LookupSendFlow(QObject):
             return None
         return dict(attributes)
 
+    def forget_lookup(self) -> None:
+        """Another account is in use: what the last lookup found (its values, the preview's
+        "before") belongs to the old one. The edits stay."""
+        if self._lookup_job is not None:
+            self._api.cancel(self._lookup_job)
+            self._lookup_job = None
+            self._form.set_busy(False)
+        if self._last_lookup is not None or self._model.current():
+            self._form.set_status("Account changed: look the user up again to see their values.")
+        self._last_lookup = None
+        self._model.forget_lookup()
+
     def remember_lookup(self, user: UserRef, attributes: dict[str, str]) -> None:
         """Take `attributes` as what `user` holds now (e.g. re-read after a revert)."""
         if user.phone or user.email:

@@ -270,6 +270,8 @@ class MainWindow(QMainWindow):
             )
             self.open_account_dialog(name=name)
             return
+        if name != self._account_name:
+            self.flow.forget_lookup()  # the old account's values must not pass for this one's
         self._account_name = name
         self.api.set_account(self.book.base_url_for(account), str(key), name)
         if self._on_account is not None:

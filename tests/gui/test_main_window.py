@@ -156,6 +156,37 @@ def test_switching_accounts_changes_who_is_written_to(qtbot, open_window, sandbo
     qtbot.waitUntil(lambda: again.account_name == "Beta")  # the last account is remembered
 
 
+def test_switching_accounts_forgets_what_the_lookup_found_and_keeps_the_edits(
+    qtbot, open_window, sandbox
+):
+    keyring = FakeKeyring()
+    save_accounts(
+        Account("Alpha", sandbox.base_url, "Alpha Co", "alpha"),
+        Account("Beta", sandbox.base_url, "Beta Co", "beta"),
+    )
+    keyring.set_password("attentive-desktop", "Alpha", sandbox.api_key)
+    keyring.set_password("attentive-desktop", "Beta", sandbox.api_key)
+    session = open_window(keyring)
+    window, model = session.window, session.window.editor.model
+    qtbot.waitUntil(lambda: window.account_name == "Alpha")
+    window.form.phone_edit.setText("+14155550100")
+    model.add_row("Favorite color", "teal")
+    with qtbot.waitSignal(session.api.lookedUp, timeout=10_000):
+        window.flow.lookup()
+    user = window.form.user_ref()
+    assert window.flow.before_for(user) is not None and model.rowCount() > 1
+    window.switcher.setCurrentIndex(window.switcher.findData("Beta"))
+    window.switcher.activated.emit(window.switcher.currentIndex())
+    qtbot.waitUntil(lambda: window.account_name == "Beta")
+    # Alpha's values would pass for Beta's: as "Current", and as the preview's "before",
+    # where a value equal to Alpha's would be skipped as unchanged and never reach Beta.
+    assert window.flow.before_for(user) is None
+    assert model.current() == {} and model.rowCount() == 1
+    assert model.properties() == {"Favorite color": "teal"}
+    assert model.index(0, 3).data() == ""
+    assert "look the user up again" in window.form.status_label.text()
+
+
 def test_shortcuts_add_rows_and_paste_several_lines(qtbot, open_window, sandbox):
     window = open_window(sandbox_url=sandbox.base_url, sandbox_key=sandbox.api_key).window
     with qtbot.waitActive(window):
