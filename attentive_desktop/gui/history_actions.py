@@ -76,8 +76,11 @@ class HistoryActions(QObject):
         tasks: Any,
         revert: Callable[[Any], None],
         parent: QObject | None = None,
+        *,
+        account: Callable[[], str | None] = lambda: None,
     ) -> None:
         super().__init__(parent)
+        self._account = account
         self._pane = pane
         self._form = form
         self._model = model
@@ -97,11 +100,35 @@ class HistoryActions(QObject):
 
     # replay ---------------------------------------------------------------------------------
     def replay(self, record: Any) -> bool:
-        """Fill the lookup form (and the editor, for a send) from `record`. Never sends."""
+        """Fill the lookup form (and the editor, for a send) from `record`. Never sends.
+
+        Edits in the editor that the send's attributes would replace are kept unless the user
+        agrees to replace them. True once loaded; False if there was nothing to load or the
+        question is open.
+        """
         plan = replay_plan(record) if record is not None else None
         if plan is None:
             self.message.emit("This request has no user or attributes to load.", "warning")
             return False
+        edits = self._model.properties()
+        if plan.properties is not None and edits and edits != plan.properties:
+            from attentive_desktop.gui.dialogs import confirm
+
+            count = len(edits)
+            confirm(
+                self._pane.window(),
+                object_name="replayConfirm",
+                title="Replace your edits?",
+                text=f"Loading this send replaces the {count} unsent "
+                f"{'edit' if count == 1 else 'edits'} in the editor.",
+                yes_text="Replace",
+                on_yes=lambda: self._load(plan, record),
+            )
+            return False
+        self._load(plan, record)
+        return True
+
+    def _load(self, plan: ReplayPlan, record: Any) -> None:
         form = self._form
         form.phone_edit.setText(plan.phone)
         form.email_edit.setText(plan.email)
@@ -115,11 +142,18 @@ class HistoryActions(QObject):
             for name, value in plan.properties.items():
                 self._model.add_row(name, value)
         what = "the user and its attributes" if plan.properties is not None else "the user"
+        recorded, current = getattr(record, "account", ""), self._account()
+        if recorded and current and recorded != current:  # the same user may differ there
+            self.message.emit(
+                f"Loaded {what} from a request made with “{recorded}”; you are writing to "
+                f"“{current}”. Nothing was sent: look up or send when ready.",
+                "warning",
+            )
+            return
         self.message.emit(
             f"Loaded {what} from the history. Nothing was sent: look up or send when ready.",
             "info",
         )
-        return True
 
     # copy as curl ---------------------------------------------------------------------------
     def copy_curl(self, record: Any) -> str:

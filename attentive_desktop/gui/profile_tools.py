@@ -99,6 +99,7 @@ class ProfileTools(QObject):
             self.tasks,
             lambda record: self.revert_controller().revert_record(record),
             self,
+            account=lambda: window.account_name,
         )
         self.history_actions.message.connect(window.show_message)
         form = window.form

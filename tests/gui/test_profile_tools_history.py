@@ -4,13 +4,14 @@ sends), copy as curl (no key), export of the filtered rows, retention, masking."
 from __future__ import annotations
 
 import csv
+import dataclasses
 import json
 import time
 
 import pytest
 from PySide6.QtCore import Qt
 from PySide6.QtGui import QGuiApplication
-from PySide6.QtWidgets import QLabel, QLineEdit
+from PySide6.QtWidgets import QLabel, QLineEdit, QMessageBox, QPushButton
 
 from attentive_desktop.store.history import HistoryStore
 from attentive_desktop.store.paths import AppPaths
@@ -99,6 +100,46 @@ def test_replay_loads_the_send_and_never_sends(qtbot, busy_window, sandbox):
     assert window.form.phone_edit.text() == ADA
     assert window.editor.model.properties() == {"Favorite color": "teal"}
     assert "Nothing was sent" in window.statusBar().currentMessage()
+
+
+def open_question(window) -> QMessageBox | None:
+    boxes = [b for b in window.findChildren(QMessageBox, "replayConfirm") if b.isVisible()]
+    return boxes[0] if boxes else None
+
+
+def test_replay_asks_before_replacing_unsent_edits(qtbot, busy_window):
+    window, history = busy_window.window, busy_window.window.history
+    model = window.editor.model
+    model.clear()
+    model.add_row("Loyalty tier", "Gold")
+    model.add_row("Referral code", "ABC")
+    history.table.selectRow(row_with(history, "POST"))
+    history.tools.replay_button.click()
+    qtbot.waitUntil(lambda: open_question(window) is not None)
+    box = open_question(window)
+    assert "2 unsent edits" in box.text()
+    assert model.properties() == {"Loyalty tier": "Gold", "Referral code": "ABC"}  # kept
+    box.findChild(QPushButton, "replayConfirmNo").click()
+    qtbot.waitUntil(lambda: open_question(window) is None)
+    assert model.properties() == {"Loyalty tier": "Gold", "Referral code": "ABC"}
+    history.tools.replay_button.click()
+    qtbot.waitUntil(lambda: open_question(window) is not None)
+    open_question(window).findChild(QPushButton, "replayConfirmYes").click()
+    assert model.properties() == {"Favorite color": "teal"}
+    assert history.tools.replay_button.isEnabled()
+    history.tools.replay_button.click()  # the same edits as the send's: nothing to lose
+    assert open_question(window) is None
+    assert "Nothing was sent" in window.statusBar().currentMessage()
+
+
+def test_replay_of_another_accounts_request_says_whose_it_was(busy_window):
+    window, history = busy_window.window, busy_window.window.history
+    history.table.selectRow(row_with(history, "POST"))
+    record = dataclasses.replace(history.selected_record(), account="Northwind EU")
+    assert window.profile_tools.history_actions.replay(record)
+    message = window.statusBar().currentMessage()
+    assert "“Northwind EU”" in message and f"“{window.account_name}”" in message
+    assert "Nothing was sent" in message
 
 
 def test_copy_as_curl_leaves_the_key_to_the_shell(qtbot, busy_window, sandbox):
