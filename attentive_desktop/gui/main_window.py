@@ -165,6 +165,7 @@ class MainWindow(QMainWindow):
         button.setAccessibleName("Add account")
         self.addToolBar(bar)
         self.switcher.accountChosen.connect(self.use_account)
+        self.editor.sendingChanged.connect(lambda sending: self.switcher.setEnabled(not sending))
 
     def build_menus(self) -> None:
         """Fill the menu bar and its shortcuts (once; gui/menus.py). app.build_window runs
@@ -237,6 +238,10 @@ class MainWindow(QMainWindow):
         """
         account = self.book.get(name)
         if account is None:
+            return
+        if self.editor.sending and name != self._account_name:  # its re-read too
+            self.switcher.set_accounts(self.book.accounts(), self._account_name)
+            self.show_message("Switch accounts once the send has finished.", "warning")
             return
         self._info_job = None  # the account in use's details no longer matter
         if self.book.is_session(name):  # a keychain read still under way no longer counts

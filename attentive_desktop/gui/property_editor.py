@@ -37,9 +37,10 @@ class PropertyEditor(QWidget):
 
     Errors found by core validation disable Send and are listed under the table; each sits
     in the Check column beside its cell. Signals: sendRequested(), cancelRequested(),
-    showRequestRequested().
+    showRequestRequested(), sendingChanged(bool sending).
     """
 
+    sendingChanged = Signal(bool)
     sendRequested = Signal()
     cancelRequested = Signal()
     showRequestRequested = Signal()
@@ -195,6 +196,8 @@ class PropertyEditor(QWidget):
 
     def set_sending(self, sending: bool) -> None:
         """Show progress on the Send button while a send (and its re-read) runs."""
+        if sending != self._sending:
+            self.sendingChanged.emit(sending)
         self._sending = sending
         self.send_button.setText("Sending…" if sending else "Send")
         self.progress.setVisible(sending)

@@ -187,6 +187,34 @@ def test_switching_accounts_forgets_what_the_lookup_found_and_keeps_the_edits(
     assert "look the user up again" in window.form.status_label.text()
 
 
+def test_no_account_switch_while_a_send_is_under_way(qtbot, open_window, sandbox):
+    keyring = FakeKeyring()
+    save_accounts(
+        Account("Alpha", sandbox.base_url, "Alpha Co", "alpha"),
+        Account("Beta", sandbox.base_url, "Beta Co", "beta"),
+    )
+    keyring.set_password("attentive-desktop", "Alpha", sandbox.api_key)
+    keyring.set_password("attentive-desktop", "Beta", sandbox.api_key)
+    session = open_window(keyring)
+    window = session.window
+    qtbot.waitUntil(lambda: window.account_name == "Alpha")
+    sandbox.set_latency(1.0)
+    window.form.phone_edit.setText("+14155550101")  # no lookup: no preview, sent at once
+    window.editor.model.add_row("Favorite color", "red")
+    window.flow.send()
+    assert window.editor.sending and not window.switcher.isEnabled()
+    # The send (and the re-read that checks it) belong to Alpha: Beta must wait.
+    window.use_account("Beta")
+    assert window.account_name == "Alpha" and window.switcher.current_name() == "Alpha"
+    assert "once the send has finished" in window.statusBar().currentMessage()
+    with qtbot.waitSignal(window.flow.sendVerified, timeout=10_000):
+        pass
+    qtbot.waitUntil(lambda: not window.editor.sending)
+    assert window.switcher.isEnabled()
+    window.use_account("Beta")
+    qtbot.waitUntil(lambda: window.account_name == "Beta")
+
+
 def test_shortcuts_add_rows_and_paste_several_lines(qtbot, open_window, sandbox):
     window = open_window(sandbox_url=sandbox.base_url, sandbox_key=sandbox.api_key).window
     with qtbot.waitActive(window):
