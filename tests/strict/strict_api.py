@@ -15,7 +15,20 @@ documentation allows rather than against our own sandbox's habits.
   Success is 200 with an empty body and no content type.
 - Every response carries ``x-ratelimit-limit: 150`` and ``x-ratelimit-remaining``; more than
   150 requests in one second on one endpoint with one key get 429. Unknown paths are 404.
-- Every request is recorded (method, path, raw query, headers, body, status).
+- Every request is recorded as it arrives (method, path, raw query, headers, body, arrival
+  time); its status is filled in once it is answered (0 until then, and for a dropped one).
+
+Scripted trouble, for the failure journeys (test_strict_failures.py); every one is keyed by
+method and path (without /v1), and ``clear_faults()`` ends them all:
+
+- ``fail_next(method, path, count, status, headers=..., message=...)``: the next ``count``
+  requests get ``status`` with ``{"message": ...}`` and exactly the given headers (plus
+  Content-Type and Content-Length: a 429 scripted without x-ratelimit headers has none), and
+  are not otherwise handled (nothing is stored).
+- ``drop_next(method, path, count)``: the next ``count`` requests are read, then the
+  connection is closed without an answer.
+- ``slow_down(method, path, seconds)``: every request waits ``seconds`` after it arrived
+  before it is handled (the server being slow; ``stop()`` ends the wait, unanswered).
 """
 
 from __future__ import annotations
@@ -26,8 +39,10 @@ import re
 import socket
 import threading
 import time
+from collections import deque
 from dataclasses import dataclass, field
 from email.message import Message
+from http import HTTPStatus
 from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
 from typing import Any
 from urllib.parse import parse_qsl, urlsplit
@@ -87,6 +102,8 @@ class Recorded:
     headers: list[tuple[str, str]]
     body: bytes
     status: int = 0
+    arrived: float = 0.0  # time.monotonic() when the request had been read
+    dropped: bool = False  # the connection was closed without an answer
 
     def header(self, name: str) -> str | None:
         """The first value of header ``name`` (case-insensitive), or None."""
@@ -98,6 +115,16 @@ class Recorded:
     def json(self) -> Any:
         """The body parsed as JSON."""
         return json.loads(self.body.decode("utf-8"))
+
+
+@dataclass(frozen=True)
+class Fault:
+    """A scripted answer: ``status`` with ``headers`` and ``{"message": message}``, or no
+    answer at all (``status`` None: the connection is closed)."""
+
+    status: int | None
+    headers: tuple[tuple[str, str], ...] = ()
+    message: str = ""
 
 
 class Refused(Exception):
@@ -154,6 +181,9 @@ class StrictApi:
         self._server: ThreadingHTTPServer | None = None
         self._thread: threading.Thread | None = None
         self._connections: set[socket.socket] = set()
+        self._faults: dict[tuple[str, str], deque[Fault]] = {}
+        self._delays: dict[tuple[str, str], float] = {}
+        self._stopping = threading.Event()
 
     # lifecycle ----------------------------------------------------------------------------
     @property
@@ -196,6 +226,7 @@ class StrictApi:
     def stop(self) -> None:
         if self._server is None:
             return
+        self._stopping.set()  # slowed-down requests stop waiting (and get no answer)
         self._server.shutdown()
         with self.lock:
             connections = list(self._connections)
@@ -228,6 +259,62 @@ class StrictApi:
         with self.lock:
             user = self._find(phone, email)
             return dict(user.attributes) if user else {}
+
+    def in_flight(self, method: str | None = None, path: str | None = None) -> list[Recorded]:
+        """Requests that arrived and are not answered (nor dropped) yet."""
+        return [r for r in self.received(method, path) if not r.status and not r.dropped]
+
+    # scripted trouble ---------------------------------------------------------------------
+    def fail_next(
+        self,
+        method: str,
+        path: str,
+        count: int,
+        status: int,
+        *,
+        headers: dict[str, str] | None = None,
+        message: str | None = None,
+    ) -> None:
+        """Answer the next ``count`` ``method`` requests to ``path`` (without /v1) with
+        ``status``, exactly ``headers`` and ``{"message": message}`` (default: the reason
+        phrase)."""
+        fault = Fault(
+            status,
+            tuple((headers or {}).items()),
+            message if message is not None else HTTPStatus(status).phrase,
+        )
+        self._script(method, path, [fault] * count)
+
+    def drop_next(self, method: str, path: str, count: int) -> None:
+        """Close the connection of the next ``count`` ``method`` requests to ``path`` without
+        answering them."""
+        self._script(method, path, [Fault(None)] * count)
+
+    def slow_down(self, method: str, path: str, seconds: float) -> None:
+        """Make every ``method`` request to ``path`` wait ``seconds`` before it is handled
+        (0: no more waiting)."""
+        with self.lock:
+            self._delays[(method, PREFIX + path)] = seconds
+
+    def clear_faults(self) -> None:
+        """No more scripted answers, drops or delays."""
+        with self.lock:
+            self._faults.clear()
+            self._delays.clear()
+
+    def _script(self, method: str, path: str, faults: list[Fault]) -> None:
+        with self.lock:
+            self._faults.setdefault((method, PREFIX + path), deque()).extend(faults)
+
+    def delay_for(self, record: Recorded) -> float:
+        with self.lock:
+            return self._delays.get((record.method, record.path), 0.0)
+
+    def scripted(self, record: Recorded) -> Fault | None:
+        """The scripted fault for this request, if one is queued (taken off the queue)."""
+        with self.lock:
+            queue = self._faults.get((record.method, record.path))
+            return queue.popleft() if queue else None
 
     # the API ------------------------------------------------------------------------------
     def _find(self, phone: str | None, email: str | None) -> StrictUser | None:
@@ -423,6 +510,7 @@ class StrictHandler(BaseHTTPRequestHandler):
         """Quiet: the test output is for the tests."""
 
     def _serve(self) -> None:
+        strict = self.strict
         length = int(self.headers.get("Content-Length") or 0)
         body = self.rfile.read(length) if length else b""
         parts = urlsplit(self.path)
@@ -432,13 +520,22 @@ class StrictHandler(BaseHTTPRequestHandler):
             raw_query=parts.query,
             headers=list(self.headers.items()),
             body=body,
+            arrived=time.monotonic(),
         )
+        with strict.lock:
+            strict.requests.append(record)
+        delay = strict.delay_for(record)
+        if delay > 0 and strict._stopping.wait(delay):
+            self._drop(record)  # shutting down: no answer
+            return
+        fault = strict.scripted(record)
+        if fault is not None:
+            self._answer_fault(record, fault)
+            return
         headers: Message = self.headers
         auth = headers.get_all("Authorization") or []
-        status, payload, content_type, remaining = self.strict.handle(record, auth)
-        record.status = status
-        with self.strict.lock:
-            self.strict.requests.append(record)
+        status, payload, content_type, remaining = strict.handle(record, auth)
+        record.status = status  # before the answer leaves: whoever sees it sees the status
         self.send_response(status)
         if content_type:
             self.send_header("Content-Type", content_type)
@@ -448,6 +545,27 @@ class StrictHandler(BaseHTTPRequestHandler):
         self.end_headers()
         if payload:
             self.wfile.write(payload)
+
+    def _answer_fault(self, record: Recorded, fault: Fault) -> None:
+        if fault.status is None:
+            self._drop(record)
+            return
+        payload = json.dumps({"message": fault.message}).encode()
+        record.status = fault.status
+        self.send_response(fault.status)
+        self.send_header("Content-Type", "application/json")
+        self.send_header("Content-Length", str(len(payload)))
+        for name, value in fault.headers:
+            self.send_header(name, value)
+        self.end_headers()
+        self.wfile.write(payload)
+
+    def _drop(self, record: Recorded) -> None:
+        """Close the connection without a byte of answer."""
+        record.dropped = True
+        self.close_connection = True
+        with contextlib.suppress(OSError):
+            self.connection.shutdown(socket.SHUT_RDWR)
 
     do_GET = _serve
     do_POST = _serve

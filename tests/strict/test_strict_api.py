@@ -165,3 +165,37 @@ def test_every_request_is_recorded(api, http):
         200,
     )
     assert write.json() == GOOD and write.header("content-type") == "application/json"
+
+
+# scripted trouble (for test_strict_failures.py) ----------------------------------------------
+def test_fail_next_answers_exactly_as_scripted_then_normally(api, http):
+    limited = {"x-ratelimit-limit": "150", "x-ratelimit-remaining": "0"}
+    api.fail_next("POST", "/attributes/custom", 2, 429, headers=limited)
+    for _ in range(2):
+        reply = post(http, GOOD)
+        assert reply.status_code == 429 and reply.json() == {"message": "Too Many Requests"}
+        assert reply.headers["x-ratelimit-remaining"] == "0" and "retry-after" not in reply.headers
+    assert get(http, "phone=%2B14155550100").status_code == 200  # another method: untouched
+    assert post(http, GOOD).status_code == 200
+    assert [r.status for r in api.received("POST")] == [429, 429, 200]
+
+
+def test_drop_next_closes_the_connection_without_an_answer(api, http):
+    api.drop_next("GET", "/attributes/custom", 1)
+    with pytest.raises(httpx.RemoteProtocolError):
+        get(http, "phone=%2B14155550100")
+    assert get(http, "phone=%2B14155550100").status_code == 200
+    dropped, answered = api.received("GET")
+    assert (dropped.dropped, dropped.status) == (True, 0) and answered.status == 200
+
+
+def test_slow_down_holds_the_answer_and_clear_faults_ends_it(api, http):
+    api.slow_down("GET", "/me", 0.3)
+    api.fail_next("GET", "/me", 5, 500)
+    reply = http.get("/me")
+    assert reply.status_code == 500 and reply.json() == {"message": "Internal Server Error"}
+    assert reply.elapsed.total_seconds() >= 0.3
+    (slow,) = api.received("GET", "/me")
+    assert slow.status == 500 and api.in_flight() == []
+    api.clear_faults()
+    assert http.get("/me").status_code == 200

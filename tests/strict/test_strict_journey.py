@@ -4,279 +4,42 @@ a screen reader sees (ui.py): label texts and their buddies, button and menu tex
 and pane titles, accessible names and table headers.
 
 Only the entry point is code: ``build_window`` on this test's ATTENTIVE_DESKTOP_HOME with a
-fake keychain. The strict server is reached through the Add account dialog's own fields.
+fake keychain (fixtures in conftest.py). The strict server is reached through the Add account
+dialog's own fields. The steps a user takes are in journey.py, shared with
+test_strict_failures.py.
 """
 
 from __future__ import annotations
 
-import re
-from collections.abc import Callable, Iterator
+from PySide6.QtWidgets import QComboBox, QLabel, QLineEdit, QPlainTextEdit
 
-import pytest
-from PySide6.QtCore import Qt
-from PySide6.QtWidgets import (
-    QAbstractButton,
-    QApplication,
-    QComboBox,
-    QLabel,
-    QLineEdit,
-    QPlainTextEdit,
-    QTableView,
-    QWidget,
-)
-
-from attentive_desktop.app import Session, build_window
-from attentive_desktop.store.paths import AppPaths
-from attentive_desktop.store.secrets import SecretStore
-from tests.fakes import FakeKeyring
 from tests.strict import ui
-from tests.strict.strict_api import ME, StrictApi
-
-COMPANY = ME["companyName"]
-DOMAIN = ME["attentiveDomainName"]
-WRITING_TO = f"Writing to: {COMPANY} ({DOMAIN})"
-ACCOUNT_DIALOG = "Add an Attentive account"
-PREVIEW = "Review changes before sending"
-WARNINGS = "Send with warnings?"
-LEFT = Qt.MouseButton.LeftButton
-CTRL = Qt.KeyboardModifier.ControlModifier
-WAIT = 10_000
-TRACE_MARKERS = ("Traceback", 'File "', "Error:", "Exception", "{", "}")
-
-# Typing a known attribute name pops up the name completer; the offscreen platform cannot
-# raise that popup or let it grab the keyboard, and says so (a real screen can).
-pytestmark = pytest.mark.qt_log_ignore(
-    "This plugin does not support raise", "This plugin does not support grabbing the keyboard"
+from tests.strict.journey import (
+    ACCOUNT_DIALOG,
+    LEFT,
+    OFFSCREEN_POPUP_WARNINGS,
+    PREVIEW,
+    WAIT,
+    WRITING_TO,
+    add_account,
+    assert_plain,
+    attribute_table,
+    check_result,
+    click,
+    confirm_send,
+    first_run,
+    history_rows,
+    history_table,
+    look_up,
+    send_result,
+    send_with_keyboard,
+    set_attribute,
+    type_into,
+    visible_texts,
+    writing_to,
 )
 
-
-# fixtures ----------------------------------------------------------------------------------
-@pytest.fixture
-def strict_api() -> Iterator[StrictApi]:
-    with StrictApi() as api:
-        yield api
-
-
-@pytest.fixture
-def keyring() -> FakeKeyring:
-    """One keychain for the whole test, so a restart finds the key saved before it."""
-    return FakeKeyring()
-
-
-@pytest.fixture
-def open_window(qtbot, keyring, strict_api) -> Iterator[Callable[[], Session]]:
-    """The entry point: the real window built by the composition root, shown. Closed (and the
-    strict server stopped, by its own fixture) afterwards."""
-    sessions: list[Session] = []
-
-    def open_() -> Session:
-        session = build_window(AppPaths.from_environment(), SecretStore(keyring_backend=keyring))
-        sessions.append(session)
-        qtbot.addWidget(session.window)
-        session.window.show()
-        qtbot.waitExposed(session.window)
-        qtbot.waitUntil(lambda: session.window.is_ready, timeout=WAIT)
-        return session
-
-    yield open_
-    for window in ui.windows():  # dialogs left open by a failing test
-        if window not in [s.window for s in sessions]:
-            window.close()
-    for session in sessions:
-        session.window.close()
-        session.shutdown()
-
-
-# steps a user takes ------------------------------------------------------------------------
-def activate(qtbot, window: QWidget) -> None:
-    """Bring ``window`` to the front so its keyboard shortcuts reach it."""
-    if not window.isActiveWindow():
-        window.activateWindow()
-        qtbot.waitUntil(window.isActiveWindow)
-
-
-def wait_window(qtbot, title: str) -> QWidget:
-    """Wait for a window with this title to be on screen; returns it."""
-    qtbot.waitUntil(lambda: ui.window_titled(title) is not None, timeout=WAIT)
-    found = ui.window_titled(title)
-    assert found is not None
-    return found
-
-
-def click(qtbot, widget: QAbstractButton) -> None:
-    """Click a button (its window comes to the front first, as a real click brings it)."""
-    assert widget.isEnabled(), f"{widget.text()!r} is disabled"
-    activate(qtbot, widget.window())
-    # A button shown a moment ago has no size until its layout runs: nothing to click yet.
-    qtbot.waitUntil(lambda: not widget.rect().isEmpty())
-    qtbot.mouseClick(widget, LEFT)
-
-
-def type_into(qtbot, field: QLineEdit, text: str) -> None:
-    """Click into a field, select what it holds and type over it."""
-    activate(qtbot, field.window())
-    qtbot.mouseClick(field, LEFT)
-    qtbot.keyClick(field, Qt.Key.Key_A, CTRL)
-    if field.text():
-        qtbot.keyClick(field, Qt.Key.Key_Delete)
-    qtbot.keyClicks(field, text)
-
-
-def press(qtbot, key: Qt.Key, modifier: Qt.KeyboardModifier = Qt.KeyboardModifier.NoModifier):
-    """A key press where the keyboard focus is, as a real keyboard sends it."""
-    target = QApplication.focusWidget()
-    assert target is not None, "nothing has the keyboard focus"
-    qtbot.keyClick(target, key, modifier)
-
-
-def add_account(qtbot, api: StrictApi, name: str, key: str) -> QWidget:
-    """Fill in the Add account dialog (pointing it at the strict server) and press Save."""
-    dialog = wait_window(qtbot, ACCOUNT_DIALOG)
-    type_into(qtbot, ui.by_label(dialog, "Account name", QLineEdit), name)
-    key_field = ui.by_label(dialog, "API key", QLineEdit)
-    type_into(qtbot, key_field, key)
-    assert key_field.echoMode() == QLineEdit.EchoMode.Password  # never shown on screen
-    click(qtbot, ui.button(dialog, "Advanced: use another server"))
-    type_into(qtbot, ui.by_label(dialog, "Base URL", QLineEdit), api.base_url)
-    click(qtbot, ui.button(dialog, "Save"))
-    return dialog
-
-
-def check_result(dialog: QWidget) -> str:
-    return ui.by_accessible_name(dialog, QLabel, "Account check result").text()
-
-
-def first_run(qtbot, api: StrictApi, name: str = "Strict test", key: str | None = None) -> None:
-    """The first-run dialog: account added, company and domain shown, Done."""
-    dialog = add_account(qtbot, api, name, key or api.write_key)
-    qtbot.waitUntil(lambda: "Company" in check_result(dialog), timeout=WAIT)
-    result = check_result(dialog)
-    assert COMPANY in result and DOMAIN in result
-    click(qtbot, ui.button(dialog, "Done"))
-    qtbot.waitUntil(lambda: ui.window_titled(ACCOUNT_DIALOG) is None)
-
-
-def writing_to(window: QWidget) -> QLabel:
-    return ui.label_containing(window, "Writing to:")
-
-
-def attribute_table(window: QWidget) -> QTableView:
-    return ui.by_accessible_name(window, QTableView, "Attributes to send")
-
-
-def lookup_result(window: QWidget) -> str:
-    status = ui.by_accessible_name(window, QLabel, "Lookup result")
-    return status.text()
-
-
-def look_up(qtbot, window: QWidget, field: str, typed: str, *, with_enter: bool = True) -> str:
-    """Type an identifier into the field labelled ``field`` and look up (Enter or the button).
-    Returns the lookup's result line once it is in."""
-    for other in ("Phone", "Email"):
-        edit = ui.by_label(window, other, QLineEdit)
-        if other != field and edit.text():
-            type_into(qtbot, edit, "")
-    edit = ui.by_label(window, field, QLineEdit)
-    type_into(qtbot, edit, typed)
-    if with_enter:
-        qtbot.keyClick(edit, Qt.Key.Key_Return)
-    else:
-        click(qtbot, ui.button(window, "Look up"))
-    qtbot.waitUntil(lambda: ui.button(window, re.compile("Look up|Looking up…")).isEnabled())
-    qtbot.waitUntil(lambda: not lookup_result(window).startswith("Looking up"), timeout=WAIT)
-    return lookup_result(window)
-
-
-def edit_cell(qtbot, table: QTableView, row: int, header: str, text: str) -> None:
-    """Select a cell with the mouse, F2 to edit it, type over it, Enter."""
-    index = ui.cell(table, row, header)
-    table.scrollTo(index)
-    qtbot.mouseClick(table.viewport(), LEFT, pos=table.visualRect(index).center())
-    qtbot.keyClick(table, Qt.Key.Key_F2)
-    poll = ui.focused(QLineEdit, f"Attribute {header.lower()}")
-    qtbot.waitUntil(lambda: poll() is not None)
-    editor = poll()
-    qtbot.keyClick(editor, Qt.Key.Key_A, CTRL)
-    qtbot.keyClicks(editor, text)
-    qtbot.keyClick(editor, Qt.Key.Key_Return)
-    qtbot.waitUntil(lambda: table.state() != QTableView.State.EditingState)
-    assert ui.rows(table, header)[row] == (text,)
-
-
-def set_attribute(qtbot, window: QWidget, name: str, value: str, *, shortcut: bool = False):
-    """Give attribute ``name`` the value ``value`` by the keyboard: on its row when the
-    table has one, else on a new row ("Add row", or Ctrl+N with ``shortcut``)."""
-    table = attribute_table(window)
-    existing = ui.row_where(table, "Name", name)
-    if existing is not None:
-        edit_cell(qtbot, table, existing, "Value", value)
-        return
-    if shortcut:
-        activate(qtbot, window)
-        press(qtbot, Qt.Key.Key_N, CTRL)
-    else:
-        click(qtbot, ui.button(window, "Add row"))
-    name_poll = ui.focused(QLineEdit, "Attribute name")
-    qtbot.waitUntil(lambda: name_poll() is not None)
-    name_editor = name_poll()
-    qtbot.keyClicks(name_editor, name)
-    qtbot.keyClick(name_editor, Qt.Key.Key_Tab)  # to the Value cell, editing it
-    value_poll = ui.focused(QLineEdit, "Attribute value")
-    qtbot.waitUntil(lambda: value_poll() is not None)
-    value_editor = value_poll()
-    qtbot.keyClicks(value_editor, value)
-    qtbot.keyClick(value_editor, Qt.Key.Key_Return)
-    qtbot.waitUntil(lambda: table.state() != QTableView.State.EditingState)
-    assert ui.row_where(table, "Name", name) is not None
-
-
-def send_with_keyboard(qtbot, window: QWidget) -> None:
-    activate(qtbot, window)
-    press(qtbot, Qt.Key.Key_Return, CTRL)
-
-
-def confirm_send(qtbot) -> list[tuple[str, ...]]:
-    """Confirm what Send shows first (warnings, then the preview) by its button texts.
-    Returns the preview's rows (Property, Current, New)."""
-    qtbot.waitUntil(
-        lambda: ui.window_titled(PREVIEW) is not None or ui.window_titled(WARNINGS) is not None,
-        timeout=WAIT,
-    )
-    box = ui.window_titled(WARNINGS)
-    if box is not None:
-        click(qtbot, ui.button(box, "Send anyway"))
-    preview = wait_window(qtbot, PREVIEW)
-    table = ui.by_accessible_name(preview, QTableView, "Changes to send")
-    shown = ui.rows(table, "Property", "Current", "New")
-    click(qtbot, ui.button(preview, re.compile(r"Send \d+ values?")))
-    qtbot.waitUntil(lambda: ui.window_titled(PREVIEW) is None)
-    return shown
-
-
-def send_result(window: QWidget) -> str:
-    return ui.by_accessible_name(window, QLabel, "Send result").text()
-
-
-def history_table(window) -> QTableView:
-    pane = ui.dock(window, "Request history")
-    return ui.by_accessible_name(pane, QTableView, "History")
-
-
-def history_rows(window) -> list[tuple[str, ...]]:
-    return ui.rows(history_table(window), "Method", "Endpoint", "Status")
-
-
-def visible_texts(window: QWidget) -> list[str]:
-    return [label.text() for label in window.findChildren(QLabel) if label.isVisible()]
-
-
-def assert_plain(text: str, *secrets: str) -> None:
-    """A sentence for a person: no traceback, no raw JSON, no key."""
-    assert text.strip(), "nothing was said"
-    for marker in TRACE_MARKERS:
-        assert marker not in text, f"{marker!r} in {text!r}"
-    for secret in secrets:
-        assert secret not in text
+pytestmark = OFFSCREEN_POPUP_WARNINGS
 
 
 # the journey -------------------------------------------------------------------------------
