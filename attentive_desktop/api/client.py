@@ -130,8 +130,8 @@ class AttentiveClient:
     timeouts (`retry`) and reported to `on_exchange` without the key. `http` is used as given
     and then not closed by `close()`; without it the client makes and owns one. `cancel()`
     makes calls in progress (and later ones, until `reset_cancel()`) raise Cancelled at their
-    next wait; a request already on the wire is not interrupted. `rng`, `wait` and `clock`
-    are test seams.
+    next wait; a request already on the wire is waited for unless `interruptible` (the
+    window's client: see Sender). `rng`, `wait` and `clock` are test seams.
     """
 
     def __init__(
@@ -148,6 +148,7 @@ class AttentiveClient:
         rng: random.Random | None = None,
         wait: Wait = event_wait,
         clock: Callable[[], float] = time.monotonic,
+        interruptible: bool = False,
     ) -> None:
         self.base_url = validate_base_url(base_url)
         key = api_key.strip() if isinstance(api_key, str) else ""
@@ -188,6 +189,7 @@ class AttentiveClient:
             "rng": rng if rng is not None else random.Random(),
             "wait": wait,
             "clock": clock,
+            "interruptible": interruptible,
         }
         self._sender = Sender(pacer=self.pacer, **self._sender_options)
         # Senders for endpoints paced on their own, made on first use; they share the

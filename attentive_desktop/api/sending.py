@@ -57,8 +57,18 @@ class Reply:
     text: str
 
 
+# How often a caller waiting on an interruptible attempt looks at its cancel event.
+CANCEL_POLL_SECONDS = 0.05
+
+
 class Sender:
-    """Runs calls against `base_url` with the key, pacing, retries and exchange reports."""
+    """Runs calls against `base_url` with the key, pacing, retries and exchange reports.
+
+    With `interruptible`, each attempt runs on a short-lived daemon thread and the caller waits
+    for it or for `cancel_event`: cancelling frees the caller within CANCEL_POLL_SECONDS even
+    while a request is on the wire. That request cannot be recalled: it runs to its end, is
+    still reported, and its answer is dropped.
+    """
 
     def __init__(
         self,
@@ -73,7 +83,9 @@ class Sender:
         rng: random.Random,
         wait: Wait,
         clock: Callable[[], float],
+        interruptible: bool = False,
     ) -> None:
+        self._interruptible = interruptible
         self._base_url = base_url
         self._host = urlsplit(base_url).netloc
         self._key = api_key
@@ -109,7 +121,8 @@ class Sender:
             if self.cancel_event.is_set():
                 raise Cancelled()
             self._pacer.acquire(self.cancel_event)
-            result = self._attempt(call, url, headers, content, attempt)
+            args = (call, url, headers, content, attempt)
+            result = self._attempt_or_cancel(*args) if self._interruptible else self._attempt(*args)
             if isinstance(result, Reply):
                 return result
             error = result
@@ -122,6 +135,33 @@ class Sender:
                 raise error
             if self._wait(self.cancel_event, delay):
                 raise Cancelled()
+
+    def _attempt_or_cancel(
+        self, call: Call, url: str, headers: dict[str, str], content: bytes | None, attempt: int
+    ) -> Reply | ApiError:
+        """One attempt on its own thread; raises Cancelled as soon as `cancel_event` is set,
+        else returns (or raises) what the attempt did."""
+        outcome: list[Reply | ApiError | Exception] = []
+        done, abandoned = threading.Event(), threading.Event()
+
+        def run_attempt() -> None:
+            try:
+                outcome.append(self._attempt(call, url, headers, content, attempt))
+            except Exception as exc:  # raised in the caller, unless nobody waits any more
+                outcome.append(exc)
+                if abandoned.is_set():  # e.g. the window closed under it
+                    log.debug("an abandoned attempt failed", exc_info=True)
+            finally:
+                done.set()
+
+        threading.Thread(target=run_attempt, name="attentive-request", daemon=True).start()
+        while not done.wait(CANCEL_POLL_SECONDS):
+            if self.cancel_event.is_set():
+                abandoned.set()
+                raise Cancelled()
+        if isinstance(outcome[0], Exception) and not isinstance(outcome[0], ApiError):
+            raise outcome[0]
+        return outcome[0]
 
     def _attempt(
         self,

@@ -34,10 +34,11 @@ REDACTED = "[redacted]"
 
 
 def default_client_factory(base_url: str, api_key: str, on_exchange: OnExchange) -> AttentiveClient:
-    """A real AttentiveClient (its own httpx client, default retries and pacing)."""
+    """A real AttentiveClient (its own httpx client, default retries and pacing). Interruptible:
+    Cancel frees the worker at once, even with a request on the wire."""
     from attentive_desktop.api import AttentiveClient
 
-    return AttentiveClient(base_url, api_key, on_exchange=on_exchange)
+    return AttentiveClient(base_url, api_key, on_exchange=on_exchange, interruptible=True)
 
 
 class ServiceError(Exception):

@@ -247,12 +247,54 @@ def test_cancel_from_another_thread_interrupts_the_backoff_wait():
     http.close()
 
 
-def test_a_failing_exchange_callback_is_not_swallowed():
+def test_an_interruptible_client_lets_go_of_a_request_on_the_wire():
+    arrived, answer, reported = threading.Event(), threading.Event(), threading.Event()
+    exchanges: list = []
+
+    def handler(request: httpx.Request) -> httpx.Response:
+        arrived.set()
+        answer.wait(10)  # the server holds its answer
+        return ok_json({"companyName": "Northwind"})
+
+    def record(exchange) -> None:
+        exchanges.append(exchange)
+        reported.set()
+
+    http = httpx.Client(transport=httpx.MockTransport(handler))
+    client = AttentiveClient(BASE_URL, API_KEY, http=http, on_exchange=record, interruptible=True)
+    outcome: list[BaseException] = []
+
+    def run() -> None:
+        try:
+            client.me()
+        except ApiError as exc:
+            outcome.append(exc)
+
+    worker = threading.Thread(target=run)
+    worker.start()
+    assert arrived.wait(5)
+    client.cancel()
+    worker.join(5)
+    assert not worker.is_alive()  # free for the next call while the request is still held
+    assert len(outcome) == 1 and isinstance(outcome[0], Cancelled)
+    assert exchanges == []
+    answer.set()
+    assert reported.wait(5)  # the request still ran: it is recorded all the same
+    assert exchanges[0].status == 200
+    client.reset_cancel()
+    assert not client.cancelled
+    http.close()
+
+
+@pytest.mark.parametrize("interruptible", [False, True])
+def test_a_failing_exchange_callback_is_not_swallowed(interruptible):
     def explode(exchange):
         raise RuntimeError("history is full")
 
     http = httpx.Client(transport=httpx.MockTransport(Recorder(ok_json({}))))
-    client = AttentiveClient(BASE_URL, API_KEY, http=http, on_exchange=explode)
+    client = AttentiveClient(
+        BASE_URL, API_KEY, http=http, on_exchange=explode, interruptible=interruptible
+    )
     with pytest.raises(RuntimeError, match="history is full"):
         client.me()
     http.close()

@@ -44,6 +44,7 @@ EMAIL = "lin@example.org"  # and its seeded email user
 RATE_LIMITED = {"x-ratelimit-limit": "150", "x-ratelimit-remaining": "0"}
 MORE_THAN_ANY_RETRIES = 50  # a fault that outlasts whatever the app retries
 SLOW = 2.0  # seconds the slowed-down server takes before it handles a request
+HELD = 60.0  # a request the server holds until the test ends (stopping it releases them)
 
 
 @contextlib.contextmanager
@@ -186,6 +187,22 @@ def test_a_slow_send_keeps_the_window_responsive_and_cancel_stops_it(
     confirm_send(qtbot)
     qtbot.waitUntil(lambda: send_result(window).startswith("Sent, then re-read"), timeout=WAIT)
     assert check_of(window, "Favorite color").startswith("Verified")
+
+
+def test_cancel_frees_the_window_for_the_next_request_at_once(qtbot, open_window, strict_api):
+    """A cancelled send still on the wire must not hold up the next request: the server
+    holds this POST for a minute (until the test ends), and a lookup is answered meanwhile."""
+    window = open_window().window
+    first_run(qtbot, strict_api)
+    assert look_up(qtbot, window, "Phone", "(415) 555-0100").startswith("Found")
+    set_attribute(qtbot, window, "Favorite color", "red")
+    strict_api.slow_down("POST", ATTRIBUTES, HELD)
+    send_and_confirm(qtbot, window)
+    qtbot.waitUntil(lambda: bool(strict_api.in_flight("POST", ATTRIBUTES)), timeout=WAIT)
+    click(qtbot, ui.button(window, "Cancel"))
+    qtbot.waitUntil(lambda: "cancel" in send_result(window).lower(), timeout=WAIT)
+    assert look_up(qtbot, window, "Email", "lin@example.org").startswith("Found")
+    assert strict_api.in_flight("POST", ATTRIBUTES), "the lookup waited for the cancelled send"
 
 
 def test_a_slow_lookup_shows_progress_and_keeps_the_window_responsive(
