@@ -79,6 +79,7 @@ class LookupSendFlow(QObject):
         api.sent.connect(self._sent)
         api.failed.connect(self._failed)
         api.cancelled.connect(self._cancelled)
+        form.busyChanged.connect(editor.set_lookup_running)
 
     # lookup ---------------------------------------------------------------------------------
     def lookup(self) -> int | None:

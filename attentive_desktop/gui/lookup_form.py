@@ -66,14 +66,16 @@ class CustomIdentifierRow(QWidget):
 class LookupForm(QWidget):
     """Who to look up or write to. Press Enter in any field (or "Look up") to look up.
 
-    Signals: lookupRequested().
+    Signals: lookupRequested(), busyChanged(bool busy) (a lookup started or ended).
     """
 
     lookupRequested = Signal()
+    busyChanged = Signal(bool)
 
     def __init__(self, region: str = "US", parent: QWidget | None = None) -> None:
         super().__init__(parent)
         self.setObjectName("lookupForm")
+        self.busy = False  # a lookup is running (set_busy)
         self._region = region
         self._rows: list[CustomIdentifierRow] = []
         self._row_serial = 0
@@ -284,5 +286,8 @@ class LookupForm(QWidget):
 
     def set_busy(self, busy: bool) -> None:
         """Disable the button while a lookup runs."""
+        if busy != self.busy:
+            self.busy = busy
+            self.busyChanged.emit(busy)
         self.lookup_button.setEnabled(not busy)
         self.lookup_button.setText("Looking up…" if busy else "Look up")

@@ -56,6 +56,7 @@ class PropertyEditor(QWidget):
         self.setObjectName("propertyEditor")
         self.model = model
         self._sending = False
+        self._lookup_running = False
 
         title = QLabel("<b>Attributes</b>", self)
         title.setObjectName("attributesTitle")
@@ -187,7 +188,12 @@ class PropertyEditor(QWidget):
     def _update_send(self) -> None:
         has_rows = bool(self.model.properties())
         self.send_button.setEnabled(not self._sending and has_rows and not self.model.has_errors())
-        self.cancel_button.setEnabled(self._sending)
+        self.cancel_button.setEnabled(self._sending or self._lookup_running)
+
+    def set_lookup_running(self, running: bool) -> None:
+        """Cancel stops a lookup too (it stops whatever request is in progress)."""
+        self._lookup_running = running
+        self._update_send()
 
     def set_target(self, text: str) -> None:
         """The "Writing to: <company> (<domain>)" line beside Send."""

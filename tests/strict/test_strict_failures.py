@@ -224,6 +224,22 @@ def test_a_slow_lookup_shows_progress_and_keeps_the_window_responsive(
     qtbot.waitUntil(lambda: lookup_result(window).startswith("Found"), timeout=WAIT)
     assert PHONE in lookup_result(window)
     assert ui.button(window, "Look up").isEnabled()
+    assert not ui.button(window, "Cancel").isEnabled()  # nothing left to cancel
+
+
+def test_the_cancel_button_stops_a_slow_lookup(qtbot, open_window, strict_api):
+    """Esc is not the only way: a mouse user stops a lookup with the visible Cancel."""
+    window = open_window().window
+    first_run(qtbot, strict_api)
+    strict_api.slow_down("GET", ATTRIBUTES, HELD)
+    type_into(qtbot, ui.by_label(window, "Phone", QLineEdit), "(415) 555-0100")
+    click(qtbot, ui.button(window, "Look up"))
+    qtbot.waitUntil(lambda: bool(strict_api.in_flight("GET", ATTRIBUTES)), timeout=WAIT)
+    cancel = ui.button(window, "Cancel")
+    assert cancel.isEnabled()
+    click(qtbot, cancel)
+    qtbot.waitUntil(lambda: lookup_result(window) == "Lookup cancelled.", timeout=WAIT)
+    assert ui.button(window, "Look up").isEnabled() and not cancel.isEnabled()
 
 
 # 3. 500s -------------------------------------------------------------------------------------
