@@ -4,25 +4,26 @@ from __future__ import annotations
 
 from typing import TYPE_CHECKING
 
-from PySide6.QtGui import QColor
+from PySide6.QtGui import QColor, QGuiApplication, QPalette
+
+from attentive_desktop.gui.theme import palette_status_color
 
 if TYPE_CHECKING:
     from PySide6.QtGui import QIcon  # loaded with the first icon: its enums cost ~1 ms
 
-_CHECK_COLOURS = {"error": "#c62828", "warning": "#a15c00", "ok": "#2e7d32", "info": "#1565c0"}
-
 
 def check_colour(severity: str) -> QColor | None:
-    """The Check column's text colour for a row's severity (None: the palette's)."""
-    colour = _CHECK_COLOURS.get(severity)
-    return QColor(colour) if colour else None
+    """The Check column's text colour for a row's severity, readable on the light or dark
+    palette in use ("info", a send under way: the palette's link colour; None: its text)."""
+    palette = QGuiApplication.palette()
+    if severity == "info":
+        return palette.color(QPalette.ColorRole.Link)
+    return palette_status_color(palette, severity)
 
 
 def looked_up_colour() -> QColor:
     """Text colour of a looked-up row left as it was: the palette's placeholder colour, so it
     reads as "what is there" against the edits, in light and dark themes alike."""
-    from PySide6.QtGui import QGuiApplication, QPalette
-
     return QGuiApplication.palette().color(QPalette.ColorRole.PlaceholderText)
 
 

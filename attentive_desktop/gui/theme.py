@@ -19,19 +19,25 @@ def is_dark(palette: QPalette) -> bool:
     return palette.color(QPalette.ColorRole.Window).lightness() < 128
 
 
+# (on a dark palette, on a light one): each ≥ 4.5:1 against its window background.
+_STATUS_COLOURS = {
+    "error": ("#ff8a80", "#b3261e"),
+    "warning": ("#ffd180", "#8a5300"),
+    "ok": ("#8fd694", "#1e6b2a"),
+}
+
+
+def palette_status_color(palette: QPalette, kind: str) -> QColor | None:
+    """The colour for a status of ``kind`` ("error", "warning", "ok") on ``palette``; None for
+    any other kind (the palette's own text colour)."""
+    pair = _STATUS_COLOURS.get(kind)
+    return QColor(pair[0] if is_dark(palette) else pair[1]) if pair else None
+
+
 def status_color(widget: QWidget, kind: str) -> QColor:
     """The text colour for a status of ``kind`` ("error", "warning", "ok", anything else)."""
-    dark = is_dark(widget.palette())
-    colours = {
-        "error": ("#ff8a80", "#b3261e"),
-        "warning": ("#ffd180", "#8a5300"),
-        "ok": ("#8fd694", "#1e6b2a"),
-    }
-    if kind not in colours:
-        return widget.palette().color(QPalette.ColorRole.WindowText)
-    light_theme_colour = colours[kind][1]
-    dark_theme_colour = colours[kind][0]
-    return QColor(dark_theme_colour if dark else light_theme_colour)
+    colour = palette_status_color(widget.palette(), kind)
+    return colour or widget.palette().color(QPalette.ColorRole.WindowText)
 
 
 MASK_PROPERTY = "maskPersonalData"
