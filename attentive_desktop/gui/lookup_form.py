@@ -106,7 +106,8 @@ class LookupForm(QWidget):
         self.add_identifier_button = QPushButton("Add custom identifier", self)
         self.add_identifier_button.setObjectName("addCustomIdentifierButton")
         self.add_identifier_button.setAccessibleName("Add custom identifier")
-        self.add_identifier_button.clicked.connect(self.add_custom_identifier)
+        # Not connected directly: clicked(bool) would arrive as the new row's name.
+        self.add_identifier_button.clicked.connect(lambda: self.add_custom_identifier())
         custom_title = QLabel("Custom identifiers", self)
         custom_title.setObjectName("customIdentifiersTitle")
 
@@ -168,8 +169,19 @@ class LookupForm(QWidget):
         row.value_edit.setText(value)
         row.removeRequested.connect(self.remove_custom_identifier)
         row.value_edit.returnPressed.connect(self.lookupRequested)
+        # (the "Look up by" choice is the form's last field; hidden, Tab skips it)
+        before = self._rows[-1].remove_button if self._rows else self.by_combo
         self._rows.append(row)
         self.custom_box.addWidget(row)
+        row.show()  # now, not on the next loop pass: the focus and Tab order need it visible
+        # In the Tab order where it shows: after the field above it, before the Add button.
+        for first, second in (
+            (before, row.name_edit),
+            (row.name_edit, row.value_edit),
+            (row.value_edit, row.remove_button),
+            (row.remove_button, self.add_identifier_button),
+        ):
+            QWidget.setTabOrder(first, second)
         row.name_edit.setFocus()
         return row
 
@@ -289,5 +301,7 @@ class LookupForm(QWidget):
         if busy != self.busy:
             self.busy = busy
             self.busyChanged.emit(busy)
+        if busy and self.lookup_button.hasFocus():  # else Qt moves it on to the next button
+            (self.phone_edit if self.phone_edit.text() else self.email_edit).setFocus()
         self.lookup_button.setEnabled(not busy)
         self.lookup_button.setText("Looking up…" if busy else "Look up")

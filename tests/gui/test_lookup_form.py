@@ -63,6 +63,31 @@ def test_custom_identifiers_can_be_added_and_removed(form, qtbot):
     assert form.user_ref().custom_identifiers == ()
 
 
+def test_the_add_button_adds_an_empty_row_in_tab_order(form, qtbot):
+    with qtbot.captureExceptions() as raised:
+        qtbot.mouseClick(form.add_identifier_button, Qt.MouseButton.LeftButton)
+        qtbot.mouseClick(form.add_identifier_button, Qt.MouseButton.LeftButton)
+    assert not raised  # clicked(bool) once arrived as the row's name: a TypeError
+    first, second = form.custom_identifier_rows()
+    assert first.pair() == second.pair() == ("", "")
+    assert second.name_edit.hasFocus() or not form.isActiveWindow()
+    chain = [form.client_id_edit]
+    while len(chain) < 40 and chain[-1] is not form.lookup_button:
+        chain.append(chain[-1].nextInFocusChain())
+    stops = [w for w in chain if w.focusPolicy() & Qt.FocusPolicy.TabFocus and w.isVisible()]
+    assert stops == [
+        form.client_id_edit,
+        first.name_edit,
+        first.value_edit,
+        first.remove_button,
+        second.name_edit,
+        second.value_edit,
+        second.remove_button,
+        form.add_identifier_button,
+        form.lookup_button,
+    ]
+
+
 def test_lookup_without_phone_or_email_says_why(form):
     form.client_id_edit.setText("c-9")
     with pytest.raises(InvalidIdentifier):
