@@ -138,6 +138,7 @@ class LookupSendFlow(QObject):
 
         if self._editor.sending or not self._need_account():
             return
+        self._editor.commit_edit()  # Ctrl+Return while a value is still being typed
         try:
             user = self._form.user_ref()
         except InvalidIdentifier as exc:
@@ -319,6 +320,7 @@ class LookupSendFlow(QObject):
         from attentive_desktop.core.identifiers import InvalidIdentifier
         from attentive_desktop.gui.dialogs import RequestDialog
 
+        self._editor.commit_edit()
         try:
             user = self._form.user_ref()
         except InvalidIdentifier as exc:

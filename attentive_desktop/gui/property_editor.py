@@ -186,9 +186,26 @@ class PropertyEditor(QWidget):
         self._update_send()
 
     def _update_send(self) -> None:
-        has_rows = bool(self.model.properties())
-        self.send_button.setEnabled(not self._sending and has_rows and not self.model.has_errors())
-        self.cancel_button.setEnabled(self._sending or self._lookup_running)
+        can_send = (
+            not self._sending and bool(self.model.properties()) and not self.model.has_errors()
+        )
+        can_cancel = self._sending or self._lookup_running
+        # Hand the focus between Send and Cancel as they swap, rather than let Qt move it off
+        # the disabled one to whatever comes next in the window (the history filter). The
+        # window's focus widget, as the preview dialog may be the active window meanwhile.
+        focus = self.window().focusWidget()
+        if can_cancel and focus is self.send_button and not can_send:
+            self.cancel_button.setEnabled(True)
+            self.cancel_button.setFocus()
+        elif not can_cancel and focus is self.cancel_button:
+            self.send_button.setEnabled(can_send)
+            (self.send_button if can_send else self.table).setFocus()
+        self.send_button.setEnabled(can_send)
+        self.cancel_button.setEnabled(can_cancel)
+
+    def commit_edit(self) -> None:
+        """Keep a value still being typed in a cell (see PropertyTableView.commit_edit)."""
+        self.table.commit_edit()
 
     def set_lookup_running(self, running: bool) -> None:
         """Cancel stops a lookup too (it stops whatever request is in progress)."""

@@ -8,6 +8,7 @@ from typing import TYPE_CHECKING
 from PySide6.QtCore import QAbstractItemModel, QModelIndex, QPersistentModelIndex, Qt, Signal
 from PySide6.QtGui import QGuiApplication
 from PySide6.QtWidgets import (
+    QAbstractItemDelegate,
     QAbstractItemView,
     QComboBox,
     QHeaderView,
@@ -109,7 +110,9 @@ class PropertyTableView(QTableView):
         self.verticalHeader().setVisible(False)
         self.horizontalHeader().setStretchLastSection(True)
         self.horizontalHeader().setHighlightSections(False)
-        self.setTabKeyNavigation(True)
+        # Tab leaves the table (to Send) rather than walking its cells for good; in a cell
+        # editor, Tab still moves on to the next cell (the delegate handles that).
+        self.setTabKeyNavigation(False)
 
     def setModel(self, model: QAbstractItemModel | None) -> None:
         """Set the model and give the columns sensible widths."""
@@ -145,6 +148,14 @@ class PropertyTableView(QTableView):
             event.accept()
             return
         super().keyPressEvent(event)
+
+    def commit_edit(self) -> None:
+        """Keep what is being typed in a cell and close its editor, so an action on the rows
+        (Send by Ctrl+Return, Show request) sees it."""
+        editor = self.indexWidget(self.currentIndex())
+        if self.state() == QAbstractItemView.State.EditingState and editor is not None:
+            self.commitData(editor)
+            self.closeEditor(editor, QAbstractItemDelegate.EndEditHint.NoHint)
 
     def selected_rows(self) -> list[int]:
         """Rows with a selected cell, or the current row, in ascending order."""
