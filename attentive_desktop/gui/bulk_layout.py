@@ -46,6 +46,7 @@ def _table(parent: QWidget, name: str, accessible: str, model: Any) -> QTableVie
     table.setModel(model)
     table.setSelectionBehavior(QAbstractItemView.SelectionBehavior.SelectRows)
     table.setEditTriggers(QAbstractItemView.EditTrigger.NoEditTriggers)
+    table.setTabKeyNavigation(False)  # Tab moves on rather than walking the cells
     table.setAlternatingRowColors(True)
     table.setWordWrap(False)
     table.verticalHeader().setDefaultSectionSize(22)

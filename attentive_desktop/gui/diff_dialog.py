@@ -48,6 +48,7 @@ class DiffTable(QTableWidget):
         self.setAccessibleName("Changes to send")
         self.setHorizontalHeaderLabels(list(DIFF_HEADERS))
         self.setEditTriggers(QAbstractItemView.EditTrigger.NoEditTriggers)
+        self.setTabKeyNavigation(False)  # Tab reaches the buttons below
         self.setSelectionBehavior(QAbstractItemView.SelectionBehavior.SelectRows)
         self.setAlternatingRowColors(True)
         self.setWordWrap(True)
@@ -138,7 +139,7 @@ class DiffDialog(QDialog):
             )
         else:
             self.new_label.hide()
-        self.unchanged_box = QCheckBox("Send unchanged values too", self)
+        self.unchanged_box = QCheckBox("Send &unchanged values too", self)
         self.unchanged_box.setObjectName("sendUnchangedCheck")
         self.unchanged_box.setAccessibleName("Send unchanged values too")
         self.unchanged_box.setVisible(any(r.kind.name == "UNCHANGED" for r in diff.rows))
