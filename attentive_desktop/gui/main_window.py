@@ -46,7 +46,7 @@ SHORTCUTS = [
     ("Focus the history filter", "Ctrl+F"),
     ("Show or hide history", "Ctrl+H"),
 ]
-MENU_TITLES = ("&Account", "&Actions", "&Edit", "&View", "&Help")
+MENU_TITLES = ("&Account", "Ac&tions", "&Edit", "&View", "&Help")
 SANDBOX_ACCOUNT = "Sandbox"
 SESSION_ONLY_NOTICE = (
     "No system keychain is available: API keys are kept for this session only and must be "
@@ -205,6 +205,7 @@ class MainWindow(QMainWindow):
         if self._closed:  # closed before start-up finished (e.g. --self-test)
             return
         self.refresh_accounts(current)
+        self.form.phone_edit.setFocus()  # where work starts (and where the dialog returns to)
         self._ready = True
         if first_run_dialog and not self.book.accounts() and not self._sandbox_pending:
             self.update_key_notice()

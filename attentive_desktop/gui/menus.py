@@ -35,7 +35,7 @@ def fill_menus(window: Any, menus: dict[str, QMenu]) -> None:
     account.addAction(window.add_account_action)
     account.addSeparator()
     account.addAction(action("&Quit", "quitAction", "Ctrl+Q", window.close))
-    actions = menus["&Actions"]
+    actions = menus["Ac&tions"]
     window.lookup_action = action("&Look up", "lookupAction", "Ctrl+L", window.flow.lookup)
     window.send_action = action("&Send", "sendAction", "Ctrl+Return", window.flow.send)
     window.cancel_action = action("&Cancel request", "cancelAction", "Esc", window.cancel)

@@ -16,7 +16,7 @@ from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
 from PySide6.QtCore import QObject, Qt
-from PySide6.QtWidgets import QFrame, QPushButton, QScrollArea
+from PySide6.QtWidgets import QFrame, QPushButton, QScrollArea, QWidget
 
 if TYPE_CHECKING:
     from PySide6.QtGui import QAction
@@ -130,6 +130,8 @@ class ProfileTools(QObject):
         )
         self.link_button.clicked.connect(lambda _checked=False: self.link())
         layout.insertWidget(layout.indexOf(form.lookup_button), self.link_button)
+        QWidget.setTabOrder(form.add_identifier_button, self.link_button)  # as on screen
+        QWidget.setTabOrder(self.link_button, form.lookup_button)
         # The customer column grew (link button, subscriptions): let it scroll rather than
         # force a taller window.
         splitter = getattr(self.window, "splitter", None)
@@ -138,6 +140,7 @@ class ProfileTools(QObject):
             sizes = splitter.sizes()
             scroll = QScrollArea()
             scroll.setObjectName("customerScroll")
+            scroll.setFocusPolicy(Qt.FocusPolicy.NoFocus)  # a frame, not a Tab stop
             scroll.setFrameShape(QFrame.Shape.NoFrame)
             scroll.setWidgetResizable(True)
             scroll.setHorizontalScrollBarPolicy(Qt.ScrollBarPolicy.ScrollBarAlwaysOff)
@@ -147,6 +150,9 @@ class ProfileTools(QObject):
             bar = scroll.verticalScrollBar().sizeHint().width()
             scroll.setMinimumWidth(form.minimumSizeHint().width() + bar)
             splitter.setSizes(sizes if sum(sizes) > 0 else [360, 900])
+            # Moving the form moved its fields to the end of the Tab order: put them back.
+            QWidget.setTabOrder(self.window.switcher, form.phone_edit)
+            QWidget.setTabOrder(form.lookup_button, self.window.editor.add_button)
             self.customer_scroll = scroll
             self.window.shown.connect(self._widen_customer_column)
 

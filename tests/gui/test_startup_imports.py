@@ -114,7 +114,7 @@ def test_first_frame_shows_the_whole_menu_bar() -> None:
     output = _first_frame_output()
     assert _line(output, "menus: ").split("|") == [
         "&Account",
-        "&Actions",
+        "Ac&tions",
         "&Edit",
         "&View",
         "&Help",
