@@ -1,6 +1,7 @@
 """The steps a reviewer takes in the strict journeys (test_strict_journey.py,
-test_strict_failures.py), shared by both: every widget found by what a user or a screen
-reader sees (ui.py), every action a click or a key press.
+test_strict_failures.py, test_keyboard_only.py), shared by them: every widget found by what a
+user or a screen reader sees (ui.py), every action a click or a key press. The keyboard-only
+steps at the end press keys where the focus is and nothing else.
 """
 
 from __future__ import annotations
@@ -8,7 +9,7 @@ from __future__ import annotations
 import re
 
 import pytest
-from PySide6.QtCore import Qt
+from PySide6.QtCore import QModelIndex, Qt
 from PySide6.QtWidgets import (
     QAbstractButton,
     QApplication,
@@ -30,6 +31,8 @@ PREVIEW = "Review changes before sending"
 WARNINGS = "Send with warnings?"
 LEFT = Qt.MouseButton.LeftButton
 CTRL = Qt.KeyboardModifier.ControlModifier
+SHIFT = Qt.KeyboardModifier.ShiftModifier
+ALT = Qt.KeyboardModifier.AltModifier
 WAIT = 10_000
 TRACE_MARKERS = ("Traceback", 'File "', "Error:", "Exception", "{", "}")
 
@@ -245,3 +248,121 @@ def assert_plain(text: str, *secrets: str) -> None:
         assert marker not in text, f"{marker!r} in {text!r}"
     for secret in secrets:
         assert secret not in text
+
+
+# keyboard only (test_keyboard_only.py) -----------------------------------------------------
+def stop_name(widget: QWidget | None) -> str:
+    """How a keyboard stop reads in a recorded Tab order: its accessible name (what a screen
+    reader announces), else its class and objectName, so an unnamed stop stands out."""
+    if widget is None:
+        return "(no focus)"
+    return widget.accessibleName() or f"<unnamed {type(widget).__name__} {widget.objectName()!r}>"
+
+
+def focus_name() -> str:
+    return stop_name(QApplication.focusWidget())
+
+
+def type_keys(qtbot, text: str) -> None:
+    """Type ``text`` where the keyboard focus is, one key at a time: the first key typed on
+    a table cell opens its editor, which takes the focus and the keys after it."""
+    for char in text:
+        target = QApplication.focusWidget()
+        assert target is not None, f"nothing has the keyboard focus to type {char!r} into"
+        qtbot.keyClicks(target, char)
+
+
+def retype(qtbot, text: str) -> None:
+    """Select what the focused field holds (Ctrl+A) and type ``text`` over it."""
+    press(qtbot, Qt.Key.Key_A, CTRL)
+    press(qtbot, Qt.Key.Key_Delete)
+    type_keys(qtbot, text)
+
+
+def tab_walk(qtbot, presses: int, *, backwards: bool = False) -> list[str]:
+    """Press Tab (or Shift+Tab) ``presses`` times; the stops, the focus before the first
+    press included (so ``presses + 1`` names)."""
+    key = Qt.Key.Key_Backtab if backwards else Qt.Key.Key_Tab
+    stops = [focus_name()]
+    for _ in range(presses):
+        press(qtbot, key)
+        stops.append(focus_name())
+    return stops
+
+
+def tab_to(qtbot, name: str, *, limit: int = 25, backwards: bool = False) -> list[str]:
+    """Press Tab (or Shift+Tab) until the stop named ``name`` has the focus; returns the
+    stops passed on the way. Fails with them when ``limit`` presses do not get there."""
+    key = Qt.Key.Key_Backtab if backwards else Qt.Key.Key_Tab
+    stops = [focus_name()]
+    while stops[-1] != name:
+        assert len(stops) <= limit, f"{name!r} not reached in {limit} presses: {compact(stops)}"
+        press(qtbot, key)
+        stops.append(focus_name())
+    return stops
+
+
+def compact(stops: list[str]) -> list[str]:
+    """A recorded order with repeats folded: a keyboard trap reads "History ×20"."""
+    folded: list[tuple[str, int]] = []
+    for stop in stops:
+        if folded and folded[-1][0] == stop:
+            folded[-1] = (stop, folded[-1][1] + 1)
+        else:
+            folded.append((stop, 1))
+    return [name if count == 1 else f"{name} ×{count}" for name, count in folded]
+
+
+def arrow_to(qtbot, view: QTableView, row: int, header: str) -> QModelIndex:
+    """Move a focused table's current cell to ``row`` and the column ``header`` with the
+    arrow keys (the view must have the focus); returns the index."""
+    assert QApplication.focusWidget() is view, f"the focus is on {focus_name()}, not the table"
+    target = ui.cell(view, row, header)
+    for _ in range(view.model().rowCount() + view.model().columnCount() + 2):
+        current = view.currentIndex()
+        if current.isValid() and (current.row(), current.column()) == (row, target.column()):
+            return current
+        if not current.isValid() or current.row() < row:
+            key = Qt.Key.Key_Down
+        elif current.row() > row:
+            key = Qt.Key.Key_Up
+        else:
+            key = Qt.Key.Key_Right if current.column() < target.column() else Qt.Key.Key_Left
+        qtbot.keyClick(view, key)
+    raise AssertionError(f"the arrow keys did not reach row {row}, {header!r}")
+
+
+def wait_editing_done(qtbot, view: QTableView) -> None:
+    """Enter commits a cell a moment later (the delegate queues it): wait for it."""
+    qtbot.waitUntil(lambda: view.state() != QTableView.State.EditingState)
+
+
+def first_run_by_keyboard(
+    qtbot, api: StrictApi, name: str = "Strict test", key: str | None = None
+) -> QWidget:
+    """The first-run dialog filled in and closed by the keyboard alone, in its Tab order:
+    name, API key, Show key, Advanced (Space shows the base URL), Base URL; Enter saves,
+    Enter on Done closes. Returns the main window the focus goes back to."""
+    dialog = wait_window(qtbot, ACCOUNT_DIALOG)
+    qtbot.waitUntil(dialog.isActiveWindow)
+    assert focus_name() == "Account name", f"the dialog opened with the focus on {focus_name()}"
+    type_keys(qtbot, name)
+    press(qtbot, Qt.Key.Key_Tab)
+    type_keys(qtbot, key or api.write_key)
+    tab_to(qtbot, "Advanced: use another server", limit=3)
+    press(qtbot, Qt.Key.Key_Space)
+    tab_to(qtbot, "Base URL", limit=1)
+    retype(qtbot, api.base_url)
+    press(qtbot, Qt.Key.Key_Return)
+    qtbot.waitUntil(lambda: "Company" in check_result(dialog), timeout=WAIT)
+    assert focus_name() == "Done", f"after the check the focus is on {focus_name()}"
+    press(qtbot, Qt.Key.Key_Return)
+    qtbot.waitUntil(lambda: ui.window_titled(ACCOUNT_DIALOG) is None)
+    window = dialog.parentWidget().window()
+    qtbot.waitUntil(lambda: writing_to(window).text() == WRITING_TO, timeout=WAIT)
+    activate(qtbot, window)  # as a window manager does once the dialog is gone
+    return window
+
+
+def wait_closed(qtbot, title: str) -> None:
+    qtbot.waitUntil(lambda: ui.window_titled(title) is None, timeout=WAIT)
