@@ -18,10 +18,9 @@ from PySide6.QtCore import (
     QPersistentModelIndex,
     Qt,
 )
-from PySide6.QtGui import QColor
 
 from attentive_desktop.gui.bulk_preview import PreviewColumn
-from attentive_desktop.gui.cells import DISPLAY, ERROR_COLOUR, WARNING_COLOUR
+from attentive_desktop.gui.cells import DISPLAY, status_foreground
 
 AnyIndex = QModelIndex | QPersistentModelIndex
 """What a model method may be given as an index."""
@@ -184,8 +183,7 @@ class ProblemsModel(MaskingMixin, QAbstractTableModel):
         if role == Qt.ItemDataRole.ToolTipRole and column == 4:
             return self._shown(p.message, role)
         if role == Qt.ItemDataRole.ForegroundRole and column == 2:
-            colour = {"error": ERROR_COLOUR, "warning": WARNING_COLOUR}.get(p.severity)
-            return QColor(colour) if colour else None
+            return status_foreground(p.severity)
         return None
 
 

@@ -30,11 +30,11 @@ from attentive_desktop.gui.bulk_models import (
 from attentive_desktop.gui.cells import (
     ALIGNMENT,
     DISPLAY,
-    ERROR_FOREGROUND,
     FOREGROUND,
     RIGHT_ALIGNED,
     TOOLTIP,
     answer_roles,
+    status_foreground,
 )
 
 FLUSH_MS = 250
@@ -179,7 +179,7 @@ class ResultsModel(MaskingMixin, QAbstractTableModel):
         if column == 4 and entry[4]:
             roles[TOOLTIP] = self._shown(entry[4], TOOLTIP)
         if column == 2 and entry[2] in _BAD:
-            roles[FOREGROUND] = ERROR_FOREGROUND
+            roles[FOREGROUND] = status_foreground("error")
         if column in (0, 3):
             roles[ALIGNMENT] = RIGHT_ALIGNED
         return roles

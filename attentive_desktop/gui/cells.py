@@ -13,10 +13,9 @@ from collections.abc import Callable
 from typing import Any
 
 from PySide6.QtCore import Qt
-from PySide6.QtGui import QColor
+from PySide6.QtGui import QColor, QGuiApplication
 
-ERROR_COLOUR = "#c62828"
-WARNING_COLOUR = "#a15c00"
+from attentive_desktop.gui.theme import palette_status_color
 
 DISPLAY = int(Qt.ItemDataRole.DisplayRole)
 TOOLTIP = int(Qt.ItemDataRole.ToolTipRole)
@@ -26,9 +25,14 @@ FOREGROUND = int(Qt.ItemDataRole.ForegroundRole)
 
 RIGHT_ALIGNED = int(Qt.AlignmentFlag.AlignRight | Qt.AlignmentFlag.AlignVCenter)
 """TextAlignmentRole of number columns."""
-ERROR_FOREGROUND = QColor(ERROR_COLOUR)
-"""ForegroundRole of a failed status. A QColor, not a QBrush: the delegate takes either, and
-the first QBrush built makes PySide6 create QGradient's Python enums (~3 ms of start-up)."""
+
+
+def status_foreground(kind: str) -> QColor | None:
+    """ForegroundRole of an "error" (failed) or "warning" status: readable on the light or
+    dark palette in use (gui/theme.py). A QColor, not a QBrush: the delegate takes either,
+    and the first QBrush built makes PySide6 create QGradient's Python enums (~3 ms of
+    start-up)."""
+    return palette_status_color(QGuiApplication.palette(), kind)
 
 
 def answer_roles(role_data_span: Any, value_of: Callable[[int], Any]) -> None:

@@ -22,11 +22,11 @@ from attentive_desktop.gui.cells import (
     ACCESSIBLE,
     ALIGNMENT,
     DISPLAY,
-    ERROR_FOREGROUND,
     FOREGROUND,
     RIGHT_ALIGNED,
     TOOLTIP,
     answer_roles,
+    status_foreground,
 )
 from attentive_desktop.gui.history_match import record_matches
 
@@ -259,7 +259,7 @@ class HistoryTableModel(QAbstractTableModel):
             return RIGHT_ALIGNED
         if role == FOREGROUND and column == STATUS:
             failed = record.status is None or record.status >= 400
-            return ERROR_FOREGROUND if failed else None
+            return status_foreground("error") if failed else None
         return None
 
     # --- internals ------------------------------------------------------------------------

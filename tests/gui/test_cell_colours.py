@@ -58,3 +58,19 @@ def test_the_check_column_follows_the_application_palette(qapp):
         assert looked_up_colour() == QColor("#8a8a8a")
     finally:
         QGuiApplication.setPalette(saved)
+
+
+def test_failed_statuses_in_history_and_bulk_tables_follow_the_palette(qapp):
+    from attentive_desktop.gui.cells import status_foreground
+
+    saved = QGuiApplication.palette()
+    try:
+        QGuiApplication.setPalette(palette(*LIGHT))
+        light = status_foreground("error")
+        QGuiApplication.setPalette(palette(*DARK))
+        dark = status_foreground("error")
+        assert light != dark
+        assert contrast(dark, QColor(DARK[1])) >= 4.5
+        assert status_foreground("") is None
+    finally:
+        QGuiApplication.setPalette(saved)

@@ -246,9 +246,10 @@ def test_proxy_answers_every_role_of_a_cell_as_data_does(model):
 def test_the_view_paints_a_failed_status_in_the_error_colour(model, qapp):
     # The model answers ForegroundRole with a QColor (cheaper at start-up than a QBrush); the
     # default delegate must still turn it into the text colour.
+    from PySide6.QtGui import QGuiApplication
     from PySide6.QtWidgets import QStyledItemDelegate, QStyleOptionViewItem
 
-    from attentive_desktop.gui.cells import ERROR_COLOUR
+    from attentive_desktop.gui.theme import palette_status_color
 
     proxy = HistoryFilterProxy()
     proxy.setSourceModel(model)
@@ -257,7 +258,8 @@ def test_the_view_paints_a_failed_status_in_the_error_colour(model, qapp):
     assert proxy.data(failed, Qt.ItemDataRole.ForegroundRole) is not None
     option = QStyleOptionViewItem()
     QStyledItemDelegate().initStyleOption(option, failed)
-    assert option.palette.color(option.palette.ColorRole.Text).name() == ERROR_COLOUR
+    error = palette_status_color(QGuiApplication.palette(), "error")  # the palette's own
+    assert option.palette.color(option.palette.ColorRole.Text) == error
 
 
 def test_model_passes_the_qt_model_checks(qtmodeltester, model):
