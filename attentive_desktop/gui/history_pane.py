@@ -5,7 +5,7 @@ from __future__ import annotations
 import json
 from typing import Any
 
-from PySide6.QtCore import QItemSelection, Qt, QTimer
+from PySide6.QtCore import QItemSelection, QModelIndex, Qt, QTimer
 from PySide6.QtWidgets import (
     QAbstractItemView,
     QDockWidget,
@@ -149,6 +149,7 @@ class HistoryPane(QDockWidget):
         self.clear_button.clicked.connect(self.ask_clear)
         self.tools.filterChanged.connect(self._filter_timer.start)
         self.table.selectionModel().selectionChanged.connect(self._selection_changed)
+        self.table.selectionModel().currentRowChanged.connect(self._current_row_changed)
         for signal in (model.rowsInserted, model.rowsRemoved, model.modelReset):
             signal.connect(self._update_count)
         if hasattr(model, "totalChanged"):
@@ -171,6 +172,13 @@ class HistoryPane(QDockWidget):
             self.model.set_history_filter(self.tools.current_filter(text))
         else:
             self.model.set_filter(text)
+
+    def _current_row_changed(self, current: QModelIndex, _previous: QModelIndex) -> None:
+        # Tabbing into the table makes a row current without selecting it: select it, so the
+        # details show it as they do for a click or an arrow key.
+        selection = self.table.selectionModel()
+        if self.table.hasFocus() and current.isValid() and not selection.hasSelection():
+            self.table.selectRow(current.row())
 
     def _selection_changed(self, selected: QItemSelection, _deselected: QItemSelection) -> None:
         self.show_selected()

@@ -485,8 +485,9 @@ def test_add_custom_identifier_with_the_keyboard(qtbot, open_window, strict_api)
 
 # 4. history ----------------------------------------------------------------------------------
 def test_history_filter_and_browse_with_the_keyboard(qtbot, open_window, strict_api):
-    """Ctrl+F focuses the filter; typing filters; Tab reaches the table; the arrows move the
-    selection and the details follow it, showing the request body."""
+    """Ctrl+F focuses the filter; typing filters; Tab reaches the table and selects its current
+    row, whose details show at once; the arrows move the selection and the details follow
+    it, showing the request body."""
     window = ready_to_send(qtbot, open_window, strict_api)
     preview = open_preview(qtbot)
     assert preview_rows(preview) == [("Newsletter", "—", "weekly")]
@@ -513,6 +514,9 @@ def test_history_filter_and_browse_with_the_keyboard(qtbot, open_window, strict_
         ui.dock(window, "Request history"), QPlainTextEdit, "Request and response"
     )
     post = shown.index(("POST", ATTRIBUTES, "200"))
+    first = [i.row() for i in history.selectionModel().selectedRows()]
+    assert first == [history.currentIndex().row()], "tabbing in selects nothing"
+    qtbot.waitUntil(lambda: details.toPlainText().startswith(f"{shown[first[0]][0]} "))
     seen: dict[int, str] = {}
     for key in (KEY.Key_Down, KEY.Key_Up):  # to row 1 and back to row 0, each selected
         press(qtbot, key)
