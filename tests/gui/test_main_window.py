@@ -215,6 +215,21 @@ def test_no_account_switch_while_a_send_is_under_way(qtbot, open_window, sandbox
     qtbot.waitUntil(lambda: window.account_name == "Beta")
 
 
+def test_hiding_the_history_with_the_focus_in_it_gives_the_focus_to_the_attributes(
+    qtbot, open_window, sandbox
+):
+    window = open_window(sandbox_url=sandbox.base_url, sandbox_key=sandbox.api_key).window
+    with qtbot.waitActive(window):
+        window.activateWindow()
+    window.history.focus_filter()
+    assert window.history.filter_edit.hasFocus()
+    qtbot.keyClick(window, Qt.Key.Key_H, Qt.KeyboardModifier.ControlModifier)
+    assert not window.history.isVisible()
+    assert window.editor.table.hasFocus()  # not the account switcher, next in line
+    qtbot.keyClick(window, Qt.Key.Key_H, Qt.KeyboardModifier.ControlModifier)
+    assert window.history.isVisible() and window.editor.table.hasFocus()
+
+
 def test_shortcuts_add_rows_and_paste_several_lines(qtbot, open_window, sandbox):
     window = open_window(sandbox_url=sandbox.base_url, sandbox_key=sandbox.api_key).window
     with qtbot.waitActive(window):
