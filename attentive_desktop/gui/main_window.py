@@ -158,7 +158,7 @@ class MainWindow(QMainWindow):
         bar.addWidget(self.switcher)
         self.add_account_action = QAction("Add account…", self)
         self.add_account_action.setObjectName("addAccountAction")
-        self.add_account_action.triggered.connect(self.open_account_dialog)
+        self.add_account_action.triggered.connect(lambda: self.open_account_dialog())  # no bool
         bar.addAction(self.add_account_action)
         button = bar.widgetForAction(self.add_account_action)
         button.setObjectName("addAccountButton")

@@ -110,6 +110,21 @@ def test_no_banner_and_first_run_dialog_without_accounts(qtbot, open_window):
     dialog.reject()
 
 
+def test_add_account_from_the_toolbar_and_the_menu_opens_the_dialog(qtbot, open_window, sandbox):
+    window = open_window(sandbox_url=sandbox.base_url, sandbox_key=sandbox.api_key).window
+    button = window.findChild(QAbstractButton, "addAccountButton")
+    for press in (lambda: qtbot.mouseClick(button, Qt.MouseButton.LeftButton),
+                  window.add_account_action.trigger):  # fmt: skip
+        with qtbot.captureExceptions() as raised:
+            press()
+        assert not raised  # triggered(bool) once arrived as the account's name: a TypeError
+        dialog = window.account_dialog
+        assert isinstance(dialog, AccountDialog) and dialog.isVisible()
+        assert dialog.name_edit.text() == ""
+        dialog.reject()
+        qtbot.waitUntil(lambda d=dialog: not d.isVisible())
+
+
 def test_without_a_keychain_the_window_says_keys_last_this_session(qtbot, open_window):
     save_accounts(Account("Acme", "https://api.attentivemobile.com/v1", "Acme Inc", "acme"))
     window = open_window(env_key="env-key-from-script").window  # key from ATTENTIVE_API_KEY
