@@ -20,6 +20,7 @@ from PySide6.QtWidgets import (
     QVBoxLayout,
     QWidget,
 )
+from shiboken6 import isValid
 
 from attentive_desktop.gui.history_model import OPTIONAL_COLUMNS
 from attentive_desktop.gui.history_tools import HistoryToolsBar
@@ -172,6 +173,21 @@ class HistoryPane(QDockWidget):
             self.model.set_history_filter(self.tools.current_filter(text))
         else:
             self.model.set_filter(text)
+
+    def focus_on_hiding(self, target: QWidget) -> None:
+        """When the user hides the pane (its toggle, Ctrl+H) while it holds the focus, give
+        the focus to ``target`` rather than let Qt pass it to whatever follows the pane."""
+        self._focus_target = target
+        # toggled comes before the pane acts on it: the focus is still inside then.
+        self.toggleViewAction().toggled.connect(self._toggled)
+
+    def _toggled(self, shown: bool) -> None:
+        target = getattr(self, "_focus_target", None)
+        if shown or target is None or not (isValid(self) and isValid(target)):
+            return  # shown, or the window is being destroyed
+        focus = self.window().focusWidget()
+        if focus is not None and self.isAncestorOf(focus):
+            target.setFocus()
 
     def _current_row_changed(self, current: QModelIndex, _previous: QModelIndex) -> None:
         # Tabbing into the table makes a row current without selecting it: select it, so the

@@ -64,9 +64,7 @@ def fill_menus(window: Any, menus: dict[str, QMenu]) -> None:
     toggle = window.history.toggleViewAction()
     toggle.setShortcut("Ctrl+H")
     toggle.setObjectName("toggleHistoryAction")
-    # Before the pane hides (toggled comes before the pane acts): the focus goes back to
-    # the attributes, not on to whatever follows the pane (the account switcher).
-    toggle.toggled.connect(lambda shown: shown or _focus_back_from(window.history, window))
+    window.history.focus_on_hiding(window.editor.table)
     view.addAction(toggle)
     window.filter_action = action(
         "&Filter history", "filterHistoryAction", "Ctrl+F", window.history.focus_filter
@@ -76,9 +74,3 @@ def fill_menus(window: Any, menus: dict[str, QMenu]) -> None:
     help_menu.addAction(
         action("&Keyboard shortcuts", "shortcutsAction", None, window.show_shortcuts)
     )
-
-
-def _focus_back_from(pane: Any, window: Any) -> None:
-    focus = window.focusWidget()
-    if focus is not None and pane.isAncestorOf(focus):
-        window.editor.table.setFocus()
