@@ -10,7 +10,7 @@ from __future__ import annotations
 
 from typing import TYPE_CHECKING, Any
 
-from PySide6.QtCore import QObject, Qt, QTimer
+from PySide6.QtCore import QEvent, QObject, Qt, QTimer
 from PySide6.QtGui import QAction, QGuiApplication, QKeySequence
 
 if TYPE_CHECKING:
@@ -27,7 +27,8 @@ class BulkAction(QObject):
     """Owns the menu action, and (once opened) the one Bulk dialog and its BulkSession.
 
     Call ``shutdown()`` before the app quits (a run in progress is cancelled; its unsent rows
-    stay pending in the journal).
+    stay pending in the journal). While a run sends, closing the window asks first, and
+    closing the dialog says the run goes on (an event filter on each).
     """
 
     def __init__(
@@ -55,6 +56,40 @@ class BulkAction(QObject):
         self.action.triggered.connect(lambda _checked=False: self.open())
         window.addAction(self.action)
         _menu(window).addAction(self.action)
+        self._quit_agreed = False
+        window.installEventFilter(self)
+
+    def eventFilter(self, watched: QObject, event: QEvent) -> bool:
+        """Ask before the window closes on a run that is sending; tell when the dialog closes
+        on one (the run goes on)."""
+        running = self.session is not None and self.session.is_running() and not self._closed
+        if not running or event.type() != QEvent.Type.Close:
+            return False
+        if watched is self.dialog:
+            self._window.show_message(
+                "The bulk run goes on in the background: Ctrl+B shows its progress.", "info"
+            )
+            return False
+        if watched is self._window and not self._quit_agreed:
+            from attentive_desktop.gui.dialogs import confirm
+
+            event.ignore()
+            confirm(
+                self._window,
+                object_name="quitDuringBulkConfirm",
+                title="Stop the bulk run?",
+                text="A bulk run is still sending. Quitting stops it.",
+                details="The rows not sent yet stay listed: the next start offers to resume "
+                "the run where it stopped.",
+                yes_text="Quit and stop the run",
+                on_yes=self._quit,
+            )
+            return True
+        return False
+
+    def _quit(self) -> None:
+        self._quit_agreed = True
+        self._window.close()
 
     def target(self) -> BulkTarget | None:
         """The account in use, as a run would write to it."""
@@ -137,6 +172,7 @@ class BulkAction(QObject):
         assert self.session is not None
         if self.dialog is None:
             self.dialog = BulkDialog(self.session, self.target, self._window, staged=True)
+            self.dialog.installEventFilter(self)
             self._steps.insert(0, self._build_dialog)
             return
         if self.dialog.build_step():

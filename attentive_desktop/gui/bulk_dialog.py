@@ -10,7 +10,7 @@ from collections.abc import Callable, Iterator
 from pathlib import Path
 from typing import Any
 
-from PySide6.QtCore import Qt
+from PySide6.QtCore import Qt, QTimer
 from PySide6.QtGui import QCloseEvent, QDragEnterEvent, QDropEvent
 from PySide6.QtWidgets import QDialog, QFileDialog, QWidget
 
@@ -68,6 +68,7 @@ class BulkDialog(QDialog):
         self.run_id: int | None = None
         self.summary: Any = None
         self.report: Any = None
+        self._ask_after_check = False  # Start… ran the dry run: ask once it is done
         self._run_target: BulkTarget | None = None
         self._paused = False
         self._can_resume = False
@@ -203,21 +204,35 @@ class BulkDialog(QDialog):
         self.problems_model.set_problems(report.problems)
         self.check_label.setText(describe_check(report))
         self.tabs.setCurrentWidget(self.check_tab)
+        if self._ask_after_check:
+            self._ask_after_check = False
+            QTimer.singleShot(0, self.ask_start)  # once the check's job has ended
 
     # --- running -------------------------------------------------------------------------
     def ask_start(self) -> Any:
-        """Ask for confirmation (row count and account), then start a new run."""
+        """Ask for confirmation (how many rows will go, and the account), then start a new
+        run. Without a dry run of this file, it runs one first (no network) and asks once it
+        is done, so the count is exact."""
         target = self.target()
         if self.preview is None or target is None or self.session.is_busy():
             return None
+        report = self.report
+        if report is None or str(report.path) != str(self.preview.path):
+            self._ask_after_check = self.dry_run() is not None
+            return None
+        if not report.sendable:  # the check tab lists why
+            return None
         rows = self.preview.total_rows
+        skipped = [(report.invalid, "invalid"), (report.empty, "with nothing to send")]
+        notes = ", ".join(f"{_rows(n)} {why}" for n, why in skipped if n)
         return confirm(
             self,
             object_name="bulkStartConfirm",
             title="Start bulk update",
-            text=f"Send {rows:,} row{'s' if rows != 1 else ''} to account “{target.account}”?",
-            details=f"{target.description}\nFile: {self.preview.path}",
-            yes_text=f"Send {rows:,} rows",
+            text=f"Send {_rows(report.sendable)} of {rows:,} to account “{target.account}”?",
+            details=(f"Skipped: {notes}.\n" if notes else "")
+            + f"{target.description}\nFile: {self.preview.path}",
+            yes_text=f"Send {_rows(report.sendable)}",
             on_yes=lambda: self.start(resume=False),
         )
 
@@ -305,6 +320,7 @@ class BulkDialog(QDialog):
         self.results_table.setFocus()
 
     def _failed(self, message: str) -> None:
+        self._ask_after_check = False
         if self.path is not None and self.preview is None and self._preview_job is not None:
             self.file_label.setText(message)
         else:
@@ -382,6 +398,10 @@ class BulkDialog(QDialog):
         """Hide; a run in progress goes on (Ctrl+B shows the dialog again)."""
         self.session.cancel_jobs()
         super().closeEvent(event)
+
+
+def _rows(count: int) -> str:
+    return f"{count:,} row{'' if count == 1 else 's'}"
 
 
 def _dropped_csv(event: QDragEnterEvent | QDropEvent) -> str | None:

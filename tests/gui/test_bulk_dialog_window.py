@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import pytest
 from PySide6.QtCore import Qt
+from PySide6.QtWidgets import QMessageBox, QPushButton
 
 from attentive_desktop.app import build_window
 from attentive_desktop.store.database import Database
@@ -94,7 +95,12 @@ def test_closing_the_window_mid_run_cancels_and_keeps_rows_pending(
     qtbot.waitUntil(lambda: dialog.run_id is not None, timeout=10_000)
     qtbot.waitUntil(lambda: rows_done(dialog) >= 3, timeout=10_000)
     run_id = dialog.run_id
-    window.close()  # shuts the bulk worker down: the run is cancelled, not killed
+    window.close()  # asks first: a run is sending
+    assert window.isVisible() and dialog.session.is_running()  # nothing stopped yet
+    box = window.findChild(QMessageBox, "quitDuringBulkConfirm")
+    assert box is not None and box.isVisible() and "Quitting stops it" in box.text()
+    box.findChild(QPushButton, "quitDuringBulkConfirmYes").click()
+    qtbot.waitUntil(lambda: not window.isVisible())  # the worker shut down: run cancelled
     database = Database(AppPaths.from_environment().database)  # the window closed its own
     try:
         journal = Journal(database)
