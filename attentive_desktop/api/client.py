@@ -29,7 +29,7 @@ from attentive_desktop.api.profile import (
     scope_error,
 )
 from attentive_desktop.api.retry import RetryPolicy, Wait, event_wait
-from attentive_desktop.api.sending import Call, Sender
+from attentive_desktop.api.sending import Call, InFlight, Sender
 from attentive_desktop.api.urls import is_loopback_host, validate_base_url
 from attentive_desktop.api.useragent import user_agent
 from attentive_desktop.core.identifiers import (
@@ -170,6 +170,7 @@ class AttentiveClient:
                 trust_env=not loopback,
             )
         self._http = http
+        self._in_flight = InFlight()  # attempts an interruptible client let go of
         self.user_agent = user_agent()
         self.pacer = pacer if pacer is not None else RateLimitPacer(clock=clock, wait=wait)
         self.pacers = (
@@ -190,6 +191,7 @@ class AttentiveClient:
             "wait": wait,
             "clock": clock,
             "interruptible": interruptible,
+            "in_flight": self._in_flight,
         }
         self._sender = Sender(pacer=self.pacer, **self._sender_options)
         # Senders for endpoints paced on their own, made on first use; they share the
@@ -329,9 +331,10 @@ class AttentiveClient:
         return self._sender.cancel_event.is_set()
 
     def close(self) -> None:
-        """Close the HTTP client if this client created it."""
+        """Close the HTTP client if this client created it: at once, or, with a cancelled
+        attempt still on the wire, once it has ended (so its answer is still recorded)."""
         if self._owns_http:
-            self._http.close()
+            self._in_flight.when_idle(self._http.close)
 
     def __enter__(self) -> AttentiveClient:
         return self

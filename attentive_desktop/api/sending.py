@@ -61,6 +61,35 @@ class Reply:
 CANCEL_POLL_SECONDS = 0.05
 
 
+class InFlight:
+    """Counts the attempts running on threads of their own (interruptible senders), so the
+    HTTP client they share is closed only once the last one has ended (`when_idle`)."""
+
+    def __init__(self) -> None:
+        self._lock = threading.Lock()
+        self._count = 0
+        self._waiting: list[Callable[[], None]] = []
+
+    def enter(self) -> None:
+        with self._lock:
+            self._count += 1
+
+    def leave(self) -> None:
+        with self._lock:
+            self._count -= 1
+            ready, self._waiting = (self._waiting, []) if not self._count else ([], self._waiting)
+        for callback in ready:
+            callback()
+
+    def when_idle(self, callback: Callable[[], None]) -> None:
+        """Run ``callback`` now if no attempt runs, else when the last one ends."""
+        with self._lock:
+            if self._count:
+                self._waiting.append(callback)
+                return
+        callback()
+
+
 class Sender:
     """Runs calls against `base_url` with the key, pacing, retries and exchange reports.
 
@@ -84,8 +113,10 @@ class Sender:
         wait: Wait,
         clock: Callable[[], float],
         interruptible: bool = False,
+        in_flight: InFlight | None = None,
     ) -> None:
         self._interruptible = interruptible
+        self._in_flight = in_flight if in_flight is not None else InFlight()
         self._base_url = base_url
         self._host = urlsplit(base_url).netloc
         self._key = api_key
@@ -153,7 +184,9 @@ class Sender:
                     log.debug("an abandoned attempt failed", exc_info=True)
             finally:
                 done.set()
+                self._in_flight.leave()
 
+        self._in_flight.enter()
         threading.Thread(target=run_attempt, name="attentive-request", daemon=True).start()
         while not done.wait(CANCEL_POLL_SECONDS):
             if self.cancel_event.is_set():

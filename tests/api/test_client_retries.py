@@ -286,6 +286,46 @@ def test_an_interruptible_client_lets_go_of_a_request_on_the_wire():
     http.close()
 
 
+def test_closing_waits_for_an_abandoned_attempt_so_its_answer_is_recorded():
+    arrived, answer, reported = threading.Event(), threading.Event(), threading.Event()
+    exchanges: list = []
+
+    def handler(request: httpx.Request) -> httpx.Response:
+        arrived.set()
+        answer.wait(10)
+        return ok_json({})
+
+    def record(exchange) -> None:
+        exchanges.append(exchange)
+        reported.set()
+
+    http = httpx.Client(transport=httpx.MockTransport(handler))
+    client = AttentiveClient(BASE_URL, API_KEY, http=http, on_exchange=record, interruptible=True)
+    client._owns_http = True  # as a client that made its own (the window's)
+    outcome: list[BaseException] = []
+    worker = threading.Thread(target=lambda: outcome.append(_raised(client.me)))
+    worker.start()
+    assert arrived.wait(5)
+    client.cancel()
+    worker.join(5)
+    assert isinstance(outcome[0], Cancelled)
+    client.close()  # another account is chosen meanwhile
+    assert not http.is_closed  # the cancelled request is still on the wire
+    answer.set()
+    assert reported.wait(5) and exchanges[0].status == 200  # its answer is still recorded
+    closed = threading.Event()
+    client._in_flight.when_idle(closed.set)
+    assert closed.wait(5) and http.is_closed
+
+
+def _raised(call) -> BaseException | None:
+    try:
+        call()
+    except BaseException as exc:  # handed to the test
+        return exc
+    return None
+
+
 @pytest.mark.parametrize("interruptible", [False, True])
 def test_a_failing_exchange_callback_is_not_swallowed(interruptible):
     def explode(exchange):
