@@ -57,7 +57,10 @@ class Unauthorized(ApiError):
 
     kind: ClassVar[str] = "unauthorized"
 
-    default_message = "Attentive did not accept this API key. Check it in Accounts."
+    default_message = (
+        "Attentive did not accept this API key: it may have been revoked or replaced. "
+        "Enter the account's current key."
+    )
 
 
 class AccessDenied(ApiError):

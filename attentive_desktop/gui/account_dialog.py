@@ -16,6 +16,7 @@ from PySide6.QtWidgets import (
     QVBoxLayout,
     QWidget,
 )
+from shiboken6 import isValid
 
 from attentive_desktop.gui.theme import set_status_text
 
@@ -23,6 +24,17 @@ if TYPE_CHECKING:
     from attentive_desktop.gui.accounts import AccountBook
     from attentive_desktop.gui.serial_calls import SerialCalls
     from attentive_desktop.store.accounts import Account
+
+
+INTRO = (
+    "Paste an API key from Attentive (Marketplace ▸ Custom apps). The key is checked with "
+    "Attentive before it is saved."
+)
+IN_KEYCHAIN = "It is kept in the system keychain."
+NO_KEYCHAIN = (
+    "This computer has no keychain: the key is kept until you quit, and asked for again at "
+    "the next start."
+)
 
 
 class AccountDialog(QDialog):
@@ -60,13 +72,12 @@ class AccountDialog(QDialog):
         self._saved: Account | None = None
         self._saving = False  # the keychain is writing the key: the dialog stays until it ends
 
-        intro = QLabel(
-            "Paste an API key from Attentive (Marketplace ▸ Custom apps). The key is checked "
-            "with Attentive before it is saved, and kept in the system keychain.",
-            self,
-        )
+        intro = QLabel(INTRO, self)
         intro.setWordWrap(True)
         intro.setObjectName("accountIntro")
+        self.intro_label = intro
+        # Whether there is a keychain at all is asked on the keychain thread (slow to probe).
+        keychain.call(lambda: book.keys_are_session_only, self._keys_session_only)
 
         self.name_edit = QLineEdit(name, self)
         self.name_edit.setObjectName("accountNameEdit")
@@ -190,6 +201,11 @@ class AccountDialog(QDialog):
         set_status_text(self.status_label, "Checking the key with Attentive…")
         self._job = self._api.check_key(base_url, key)
 
+    def _keys_session_only(self, session_only: object) -> None:
+        if isValid(self):
+            where = NO_KEYCHAIN if session_only else IN_KEYCHAIN
+            self.intro_label.setText(f"{INTRO} {where}")
+
     def _problem(self, text: str) -> None:
         set_status_text(self.status_label, text, "error")
 
@@ -199,6 +215,16 @@ class AccountDialog(QDialog):
         self._job = None
         name, base_url, key = self._pending
         book = self._book
+        existing = book.get(name)
+        company = getattr(me, "company_name", None)
+        if existing is not None and existing.company_name and company != existing.company_name:
+            self._set_editable(True)  # a name never passes silently to another company
+            self._problem(
+                f"“{name}” is already the account for {existing.company_name}; this key "
+                f"belongs to {company or 'another company'}. Choose another name."
+            )
+            self.name_edit.setFocus()
+            return
         self._saving = True
         self.cancel_button.setEnabled(False)
         set_status_text(self.status_label, "The key works. Saving it in the keychain…")

@@ -121,8 +121,11 @@ class AccountBook:
         return self._env_key
 
 
-def describe_target(account: Account | None) -> str:
-    """ "Writing to: <company> (<domain>)", the line shown next to Send."""
+def describe_target(account: Account | None, *, missing_key: str | None = None) -> str:
+    """ "Writing to: <company> (<domain>)", the line shown next to Send; without an account,
+    what is missing (an account, or ``missing_key``: the key of the account chosen)."""
+    if account is None and missing_key:
+        return f"Writing to: nothing — the key for “{missing_key}” is not on this computer"
     if account is None:
         return "Writing to: no account yet — add one with Account ▸ Add account…"
     company = account.company_name or account.name

@@ -25,6 +25,12 @@ def _plural(count: int, noun: str) -> str:
     return f"{count} {noun}{'' if count == 1 else 's'}"
 
 
+MISSING_KEY = (
+    "The key for “{name}” is not on this computer: enter it again with Account ▸ Add account…, "
+    "under the same name."
+)
+
+
 class LookupSendFlow(QObject):
     """Runs a lookup or a send for the window and turns every outcome into a plain sentence.
 
@@ -72,6 +78,7 @@ class LookupSendFlow(QObject):
         self._sent_values: dict[str, str] = {}
         self.has_account = False
         self.switching_to: str | None = None  # the account whose key is being read
+        self.missing_key: str | None = None  # the account chosen whose key is not here
         self.schema: Any = None
         self.reviewer: Callable[..., None] | None = None
         self.recorder: Callable[..., Callable[[float], object] | None] | None = None
@@ -275,6 +282,8 @@ class LookupSendFlow(QObject):
 
     # failures -------------------------------------------------------------------------------
     def _failed(self, job: int, text: str, kind: str) -> None:
+        if kind == "unauthorized":  # where, in this window
+            text += " Enter it with Account ▸ Add account…, under the same account name."
         if job == self._lookup_job:
             self._lookup_job = None
             self._form.set_busy(False)
@@ -311,6 +320,8 @@ class LookupSendFlow(QObject):
         text = "Add an Attentive account first (Account ▸ Add account…)."
         if self.switching_to:
             text = f"Wait a moment: the key for “{self.switching_to}” is still being read."
+        elif self.missing_key:
+            text = MISSING_KEY.format(name=self.missing_key)
         self.message.emit(text, "error")
         return False
 

@@ -268,7 +268,8 @@ class MainWindow(QMainWindow):
         if not key:
             current = self.book.get(self._account_name) if self._account_name else None
             self.switcher.set_accounts(self.book.accounts(), self._account_name or name)
-            self.editor.set_target(describe_target(current))
+            self.flow.missing_key = None if current else name  # not "no account yet"
+            self.editor.set_target(describe_target(current, missing_key=self.flow.missing_key))
             self.flow.has_account = current is not None
             self.show_message(
                 error or f"There is no API key for “{name}” on this computer. Enter it again.",
@@ -276,6 +277,7 @@ class MainWindow(QMainWindow):
             )
             self.open_account_dialog(name=name)
             return
+        self.flow.missing_key = None
         if name != self._account_name:
             self.flow.forget_lookup()  # the old account's values must not pass for this one's
         self._account_name = name
@@ -325,14 +327,17 @@ class MainWindow(QMainWindow):
             self.show_message(f"Could not check the account: {message}", "error")
 
     def open_account_dialog(self, name: str = "") -> Any:
-        """Open the Add account dialog (non-blocking); returns it."""
+        """Open the Add account dialog (non-blocking); returns it. For an account's ``name``
+        (its key is missing), it checks the key against that account's own server."""
         from attentive_desktop.gui.account_dialog import AccountDialog
 
+        account = self.book.get(name) if name else None
+        base_url = self.book.base_url_for(account) if account else self.book.base_url_override
         dialog = AccountDialog(
             self.api,
             self.book,
             self.keychain,
-            default_base_url=self.book.base_url_override,
+            default_base_url=base_url,
             name=name,
             parent=self,
         )

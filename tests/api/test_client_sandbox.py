@@ -108,7 +108,7 @@ def test_unknown_key_is_unauthorized(sandbox):
     key = "not-a-real-key-000"
     with AttentiveClient(sandbox.base_url, key) as stranger, pytest.raises(Unauthorized) as caught:
         stranger.me()
-    assert "Check it in Accounts" in str(caught.value)
+    assert "Enter the account's current key" in str(caught.value)
     assert key not in str(caught.value)
 
 

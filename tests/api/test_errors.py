@@ -29,7 +29,7 @@ from .support import API_KEY
     ("status", "write", "cls", "phrase"),
     [
         (400, False, BadRequest, "rejected the request as invalid"),
-        (401, False, Unauthorized, "Attentive did not accept this API key. Check it in Accounts."),
+        (401, False, Unauthorized, Unauthorized.default_message),
         (
             403,
             True,
