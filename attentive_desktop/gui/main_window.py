@@ -1,14 +1,6 @@
 """The main window: account switcher, lookup form, attribute editor, history dock, status bar.
 
-Keyboard shortcuts (also listed in Help ▸ Keyboard shortcuts):
-    Ctrl+L          Look up (Enter in a lookup field does the same)
-    Ctrl+Return     Send
-    Esc             Cancel the request in progress
-    Ctrl+N          New attribute row
-    Ctrl+Delete     Remove the selected rows
-    Ctrl+Shift+R    Show the request that Send would post
-    Ctrl+F          Focus the history filter
-    Ctrl+H          Show or hide the history pane
+Keyboard shortcuts: SHORTCUTS below (shown by Help ▸ Keyboard shortcuts; set in menus.py).
 """
 
 from __future__ import annotations
