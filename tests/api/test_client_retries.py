@@ -247,83 +247,69 @@ def test_cancel_from_another_thread_interrupts_the_backoff_wait():
     http.close()
 
 
-def test_an_interruptible_client_lets_go_of_a_request_on_the_wire():
-    arrived, answer, reported = threading.Event(), threading.Event(), threading.Event()
-    exchanges: list = []
+class HeldRequest:
+    """An interruptible client whose server holds each request until ``answer`` is set; its
+    exchanges are collected (``reported`` is set by each)."""
 
-    def handler(request: httpx.Request) -> httpx.Response:
-        arrived.set()
-        answer.wait(10)  # the server holds its answer
+    def __init__(self) -> None:
+        self.arrived, self.answer, self.reported = (threading.Event() for _ in range(3))
+        self.exchanges: list = []
+        self.http = httpx.Client(transport=httpx.MockTransport(self._handle))
+        self.client = AttentiveClient(
+            BASE_URL, API_KEY, http=self.http, on_exchange=self._record, interruptible=True
+        )
+
+    def _handle(self, request: httpx.Request) -> httpx.Response:
+        self.arrived.set()
+        self.answer.wait(10)
         return ok_json({"companyName": "Northwind"})
 
-    def record(exchange) -> None:
-        exchanges.append(exchange)
-        reported.set()
+    def _record(self, exchange) -> None:
+        self.exchanges.append(exchange)
+        self.reported.set()
 
-    http = httpx.Client(transport=httpx.MockTransport(handler))
-    client = AttentiveClient(BASE_URL, API_KEY, http=http, on_exchange=record, interruptible=True)
-    outcome: list[BaseException] = []
+    def cancelled_call(self) -> BaseException | None:
+        """Call me() on a thread, cancel once the request is on the wire; what it raised."""
+        outcome: list[BaseException] = []
 
-    def run() -> None:
-        try:
-            client.me()
-        except ApiError as exc:
-            outcome.append(exc)
+        def run() -> None:
+            try:
+                self.client.me()
+            except ApiError as exc:
+                outcome.append(exc)
 
-    worker = threading.Thread(target=run)
-    worker.start()
-    assert arrived.wait(5)
-    client.cancel()
-    worker.join(5)
-    assert not worker.is_alive()  # free for the next call while the request is still held
-    assert len(outcome) == 1 and isinstance(outcome[0], Cancelled)
-    assert exchanges == []
-    answer.set()
-    assert reported.wait(5)  # the request still ran: it is recorded all the same
-    assert exchanges[0].status == 200
-    client.reset_cancel()
-    assert not client.cancelled
-    http.close()
+        worker = threading.Thread(target=run)
+        worker.start()
+        assert self.arrived.wait(5)
+        self.client.cancel()
+        worker.join(5)
+        assert not worker.is_alive()  # free for the next call while the request is held
+        return outcome[0] if outcome else None
+
+
+def test_an_interruptible_client_lets_go_of_a_request_on_the_wire():
+    held = HeldRequest()
+    assert isinstance(held.cancelled_call(), Cancelled)
+    assert held.exchanges == []
+    held.answer.set()
+    assert held.reported.wait(5)  # the request still ran: it is recorded all the same
+    assert held.exchanges[0].status == 200
+    held.client.reset_cancel()
+    assert not held.client.cancelled
+    held.http.close()
 
 
 def test_closing_waits_for_an_abandoned_attempt_so_its_answer_is_recorded():
-    arrived, answer, reported = threading.Event(), threading.Event(), threading.Event()
-    exchanges: list = []
-
-    def handler(request: httpx.Request) -> httpx.Response:
-        arrived.set()
-        answer.wait(10)
-        return ok_json({})
-
-    def record(exchange) -> None:
-        exchanges.append(exchange)
-        reported.set()
-
-    http = httpx.Client(transport=httpx.MockTransport(handler))
-    client = AttentiveClient(BASE_URL, API_KEY, http=http, on_exchange=record, interruptible=True)
-    client._owns_http = True  # as a client that made its own (the window's)
-    outcome: list[BaseException] = []
-    worker = threading.Thread(target=lambda: outcome.append(_raised(client.me)))
-    worker.start()
-    assert arrived.wait(5)
-    client.cancel()
-    worker.join(5)
-    assert isinstance(outcome[0], Cancelled)
-    client.close()  # another account is chosen meanwhile
-    assert not http.is_closed  # the cancelled request is still on the wire
-    answer.set()
-    assert reported.wait(5) and exchanges[0].status == 200  # its answer is still recorded
+    held = HeldRequest()
+    held.client._owns_http = True  # as a client that made its own (the window's)
+    assert isinstance(held.cancelled_call(), Cancelled)
+    held.client.close()  # another account is chosen meanwhile
+    assert not held.http.is_closed  # the cancelled request is still on the wire
+    held.answer.set()
+    assert held.reported.wait(5) and held.exchanges[0].status == 200  # still recorded
     closed = threading.Event()
-    client._in_flight.when_idle(closed.set)
-    assert closed.wait(5) and http.is_closed
-
-
-def _raised(call) -> BaseException | None:
-    try:
-        call()
-    except BaseException as exc:  # handed to the test
-        return exc
-    return None
+    held.client._in_flight.when_idle(closed.set)
+    assert closed.wait(5) and held.http.is_closed
 
 
 @pytest.mark.parametrize("interruptible", [False, True])

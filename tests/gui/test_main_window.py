@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import threading
+from typing import TypeVar
 
 import pytest
 from keyring.backends import fail
@@ -58,6 +59,20 @@ def save_accounts(*accounts: Account) -> None:
     for account in accounts:
         AccountStore(db).save(account)
     db.close()
+
+
+K = TypeVar("K", bound=FakeKeyring)
+
+
+def two_accounts(sandbox, keyring: K) -> K:
+    """Saved accounts Alpha and Beta on the sandbox, each with its key in ``keyring``."""
+    save_accounts(
+        Account("Alpha", sandbox.base_url, "Alpha Co", "alpha"),
+        Account("Beta", sandbox.base_url, "Beta Co", "beta"),
+    )
+    keyring.keys[("attentive-desktop", "Alpha")] = sandbox.api_key
+    keyring.keys[("attentive-desktop", "Beta")] = sandbox.api_key
+    return keyring
 
 
 def test_every_input_and_button_has_an_object_name_and_accessible_name(open_window, sandbox):
@@ -151,13 +166,7 @@ def test_closing_leaves_the_screen_before_the_threads_are_stopped(open_window):
 
 
 def test_switching_accounts_changes_who_is_written_to(qtbot, open_window, sandbox):
-    keyring = FakeKeyring()
-    save_accounts(
-        Account("Alpha", sandbox.base_url, "Alpha Co", "alpha"),
-        Account("Beta", sandbox.base_url, "Beta Co", "beta"),
-    )
-    keyring.set_password("attentive-desktop", "Alpha", sandbox.api_key)
-    keyring.set_password("attentive-desktop", "Beta", sandbox.api_key)
+    keyring = two_accounts(sandbox, FakeKeyring())
     window = open_window(keyring).window
     assert window.switcher.count() == 2
     qtbot.waitUntil(lambda: window.account_name == "Alpha")  # its key is read off-thread
@@ -174,13 +183,7 @@ def test_switching_accounts_changes_who_is_written_to(qtbot, open_window, sandbo
 def test_switching_accounts_forgets_what_the_lookup_found_and_keeps_the_edits(
     qtbot, open_window, sandbox
 ):
-    keyring = FakeKeyring()
-    save_accounts(
-        Account("Alpha", sandbox.base_url, "Alpha Co", "alpha"),
-        Account("Beta", sandbox.base_url, "Beta Co", "beta"),
-    )
-    keyring.set_password("attentive-desktop", "Alpha", sandbox.api_key)
-    keyring.set_password("attentive-desktop", "Beta", sandbox.api_key)
+    keyring = two_accounts(sandbox, FakeKeyring())
     session = open_window(keyring)
     window, model = session.window, session.window.editor.model
     qtbot.waitUntil(lambda: window.account_name == "Alpha")
@@ -203,13 +206,7 @@ def test_switching_accounts_forgets_what_the_lookup_found_and_keeps_the_edits(
 
 
 def test_no_account_switch_while_a_send_is_under_way(qtbot, open_window, sandbox):
-    keyring = FakeKeyring()
-    save_accounts(
-        Account("Alpha", sandbox.base_url, "Alpha Co", "alpha"),
-        Account("Beta", sandbox.base_url, "Beta Co", "beta"),
-    )
-    keyring.set_password("attentive-desktop", "Alpha", sandbox.api_key)
-    keyring.set_password("attentive-desktop", "Beta", sandbox.api_key)
+    keyring = two_accounts(sandbox, FakeKeyring())
     session = open_window(keyring)
     window = session.window
     qtbot.waitUntil(lambda: window.account_name == "Alpha")
@@ -307,21 +304,10 @@ class SlowKeyring(FakeKeyring):
         return super().get_password(service, username)
 
 
-def _two_accounts(sandbox) -> SlowKeyring:
-    keyring = SlowKeyring()
-    save_accounts(
-        Account("Alpha", sandbox.base_url, "Alpha Co", "alpha"),
-        Account("Beta", sandbox.base_url, "Beta Co", "beta"),
-    )
-    keyring.keys[("attentive-desktop", "Alpha")] = sandbox.api_key
-    keyring.keys[("attentive-desktop", "Beta")] = sandbox.api_key
-    return keyring
-
-
 def test_a_keychain_waiting_for_its_password_leaves_the_window_responsive(
     qtbot, open_window, sandbox
 ):
-    keyring = _two_accounts(sandbox)
+    keyring = two_accounts(sandbox, SlowKeyring())
     try:
         window = open_window(keyring).window  # start-up asks the keychain for Alpha's key
         assert keyring.asked.wait(10)
@@ -344,7 +330,7 @@ def test_a_keychain_waiting_for_its_password_leaves_the_window_responsive(
 
 
 def test_only_the_last_account_chosen_is_used(qtbot, open_window, sandbox):
-    keyring = _two_accounts(sandbox)
+    keyring = two_accounts(sandbox, SlowKeyring())
     try:
         window = open_window(keyring).window
         assert keyring.asked.wait(10)
@@ -360,7 +346,7 @@ def test_only_the_last_account_chosen_is_used(qtbot, open_window, sandbox):
 
 
 def test_a_refused_keychain_says_why_and_keeps_the_account_in_use(qtbot, open_window, sandbox):
-    keyring = _two_accounts(sandbox)
+    keyring = two_accounts(sandbox, SlowKeyring())
     keyring.answer.set()
     window = open_window(keyring).window
     qtbot.waitUntil(lambda: window.account_name == "Alpha")
