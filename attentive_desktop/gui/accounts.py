@@ -88,6 +88,12 @@ class AccountBook:
         self.secrets.set_key(name, key)
         return self._store.save(account)
 
+    def remove(self, name: str) -> bool:
+        """Delete a saved account: its key first (if the keychain refuses, nothing is lost),
+        then its row. Its history and learned types stay. False if there was none."""
+        self.secrets.delete_key(name)
+        return self._store.delete(name)
+
     def update_info(self, name: str, me: MeInfo) -> Account | None:
         """Record what GET /me said about an account (company name and domain)."""
         account = self.get(name)

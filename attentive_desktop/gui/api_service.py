@@ -153,6 +153,18 @@ class ApiService(QObject):
 
         return self._submit("account", job, (api_key,))
 
+    def clear_account(self) -> int:
+        """Drop the client (its account was removed): calls needing one fail until
+        set_account; ends in accountSet."""
+
+        def job(token: CancelToken) -> None:
+            old, self._client = self._client, None
+            if old is not None:
+                old.close()
+            self._secrets = ()
+
+        return self._submit("account", job)
+
     def check_key(self, base_url: str, api_key: str, account_name: str = "") -> int:
         """GET /me with a throwaway client for this key; ends in keyChecked(MeInfo)."""
 

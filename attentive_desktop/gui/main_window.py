@@ -284,6 +284,16 @@ class MainWindow(QMainWindow):
             self._info_job = self.api.check_key(self.book.base_url_for(account), str(key))
         self.accountChanged.emit(name)
 
+    def account_removed(self, name: str) -> None:
+        """``name`` is gone (gui/account_removal.py): nothing more is sent with its key, and
+        another account, if any, takes its place."""
+        if name == self._account_name:
+            self._account_name, self.flow.has_account = None, False
+            self.flow.forget_lookup()
+            self.api.clear_account()
+            self.accountChanged.emit("")  # what showed its data forgets it
+        self.refresh_accounts()
+
     @property
     def account_name(self) -> str | None:
         """The account in use."""

@@ -31,8 +31,14 @@ def fill_menus(window: Any, menus: dict[str, QMenu]) -> None:
     def action(text: str, name: str, shortcut: str | None, slot: Callable[[], object]) -> QAction:
         return window_action(window, text, name, shortcut, slot)
 
+    def remove() -> None:
+        from attentive_desktop.gui.account_removal import ask_remove_account
+
+        ask_remove_account(window)
+
     account = menus["&Account"]
     account.addAction(window.add_account_action)
+    account.addAction(action("&Remove this account…", "removeAccountAction", None, remove))
     account.addSeparator()
     account.addAction(action("&Quit", "quitAction", "Ctrl+Q", window.close))
     actions = menus["Ac&tions"]

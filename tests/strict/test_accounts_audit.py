@@ -16,7 +16,7 @@ from collections.abc import Iterator
 
 import pytest
 from PySide6.QtCore import Qt
-from PySide6.QtWidgets import QApplication, QLineEdit
+from PySide6.QtWidgets import QApplication, QLineEdit, QMenu
 from pytestqt.exceptions import TimeoutError as QtTimeoutError
 
 from tests.fakes import FakeKeyring
@@ -303,7 +303,80 @@ def test_a_cancelled_send_then_a_switch_still_records_what_the_old_account_answe
     )
 
 
-# 3. the key never in clear -----------------------------------------------------------------
+# 3. removing an account; the key never in clear ---------------------------------------------
+def account_actions(window) -> dict[str, list[str]]:
+    """Every place a user looks for account management, and what each offers: the menu bar's
+    menus, the toolbar's buttons, the switcher's context menu and its drop-down entries."""
+    found: dict[str, list[str]] = {}
+    for action in window.menuBar().actions():
+        menu = action.menu()
+        if isinstance(menu, QMenu):
+            texts = [ui.plain(a.text()) for a in menu.actions() if not a.isSeparator()]
+            found[f"menu {ui.plain(action.text())}"] = texts
+    found["buttons"] = ui.buttons(window)
+    combo = switcher(window)
+    found["switcher actions"] = [ui.plain(a.text()) for a in combo.actions()]
+    found["switcher entries"] = switcher_items(window)
+    return found
+
+
+def management_action(window, verb: str):
+    """The visible action or button whose text offers ``verb`` (Remove, Edit...) for an
+    account, wherever it is; None when there is none."""
+    pattern = re.compile(rf"{verb}.*account.*|.*account.*{verb}.*|{verb} key.*", re.I)
+    for action in window.menuBar().actions():
+        menu = action.menu()
+        if isinstance(menu, QMenu):
+            for item in menu.actions():
+                if pattern.fullmatch(ui.plain(item.text())) and item.isVisible():
+                    return item
+    for item in switcher(window).actions():
+        if pattern.fullmatch(ui.plain(item.text())):
+            return item
+    buttons = [b for b in window.findChildren(ui.QAbstractButton) if b.isVisible()]
+    for button in buttons:
+        if pattern.fullmatch(ui.plain(button.text())):
+            return button
+    return None
+
+
+def test_removing_the_account_in_use_leaves_a_sane_window(
+    qtbot, open_window, strict_api, harbor, keyring
+):
+    window = open_window().window
+    two_accounts(qtbot, window, strict_api, harbor)  # Harbor is in use
+    assert look_up(qtbot, window, "Phone", PHONE_TYPED).startswith("Found")
+    set_attribute(qtbot, window, "Favorite color", "navy")
+    remove = management_action(window, "(Remove|Delete|Forget)")
+    assert remove is not None, f"no way to remove an account: {account_actions(window)}"
+    if hasattr(remove, "trigger"):
+        remove.trigger()
+    else:
+        click(qtbot, remove)
+    qtbot.waitUntil(lambda: len(ui.windows()) > 1, timeout=WAIT)  # it asks first
+    box = next(w for w in ui.windows() if w is not window)
+    question = " ".join(every_visible_text(box))
+    assert "Harbor" in question, f"the confirmation does not name the account: {question}"
+    click(qtbot, ui.button(box, re.compile("Remove.*|Delete.*")))
+    qtbot.waitUntil(lambda: len(switcher_items(window)) == 1, timeout=WAIT)
+
+    assert not any(i.startswith("Harbor") for i in switcher_items(window))
+    assert (SERVICE, "Harbor") not in keyring.keys  # the key left the keychain too
+    line = writing_to(window).text()
+    assert HARBOR_ME["companyName"] not in line, line
+    rows = {n: v for n, v in ui.rows(attribute_table(window), "Name", "Value")}
+    assert rows.get("Favorite color") == "navy", "the edit was lost with the account"
+    harbor_posts = len(posts(harbor))
+    send_with_keyboard(qtbot, window)
+    if line.startswith("Writing to: no account"):
+        qtbot.waitUntil(lambda: "account" in status_bar_text(window).lower(), timeout=WAIT)
+    else:  # another account is in use now, and named: a send goes there, never to Harbor
+        if ui.window_titled("Review changes before sending"):
+            confirm_send(qtbot)
+        qtbot.waitUntil(lambda: send_result(window).startswith(("Sent", "Not")), timeout=WAIT)
+    assert len(posts(harbor)) == harbor_posts
+
+
 def test_the_key_is_never_shown_in_clear_unless_asked_and_only_the_keychain_keeps_it(
     qtbot, open_window, strict_api, harbor, keyring, private_home
 ):
