@@ -180,6 +180,7 @@ class BulkRunner(RunControls):
         self._skipped = counts[SKIPPED_INVALID] + counts[SKIPPED_EMPTY]
         self._journal.set_status(run.id, RUNNING)
         client = self._client_factory(self._exchange)
+        client.hold_new_requests(self._hold_while_paused)
         with self._cond:
             self._client = client
             if self._cancelled:

@@ -9,6 +9,7 @@ from dataclasses import dataclass
 from pathlib import Path
 
 from attentive_desktop.api.client import AttentiveClient
+from attentive_desktop.api.errors import Cancelled
 from attentive_desktop.api.exchange import Exchange
 from attentive_desktop.core.bulk_rows import BulkCsvReader
 from attentive_desktop.core.csv_input import BulkFileError, count_records
@@ -139,6 +140,18 @@ class RunControls:
         """Rows being sent right now (a pause lets these finish)."""
         with self._cond:
             return self._in_flight
+
+    def _hold_while_paused(self) -> None:
+        """A row past its turn but still waiting for the pacer when Pause came: it stays
+        until Resume (Cancel: it stays pending, via Cancelled)."""
+        with self._cond:
+            if self._paused and not self._cancelled:
+                self._in_flight -= 1  # not on the wire while it waits: "paused" can show
+                while self._paused and not self._cancelled:
+                    self._cond.wait()
+                self._in_flight += 1
+            if self._cancelled:
+                raise Cancelled()
 
     def _wait_turn(self) -> bool:
         """Wait while paused; False when cancelled. Counts the row in flight when it may go."""

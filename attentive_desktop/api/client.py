@@ -312,10 +312,18 @@ class AttentiveClient:
             if sender is None:
                 sender = Sender(pacer=pacer, **self._sender_options)
                 sender.cancel_event = self._sender.cancel_event
+                sender.gate = self._sender.gate
                 self._senders[id(pacer)] = sender
             return sender
 
     # -- lifecycle -----------------------------------------------------------------------
+
+    def hold_new_requests(self, gate: Callable[[], None] | None) -> None:
+        """Call ``gate()`` right before each call's first request leaves (after its pacing
+        wait): it may block (a paused bulk run) or raise Cancelled. Retries are not held."""
+        with self._senders_lock:
+            for sender in {id(s): s for s in self._senders.values()}.values():
+                sender.gate = gate
 
     def cancel(self) -> None:
         """From any thread: make calls in progress raise Cancelled at their next wait."""

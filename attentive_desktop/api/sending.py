@@ -116,6 +116,7 @@ class Sender:
         in_flight: InFlight | None = None,
     ) -> None:
         self._interruptible = interruptible
+        self.gate: Callable[[], None] | None = None  # AttentiveClient.hold_new_requests
         self._in_flight = in_flight if in_flight is not None else InFlight()
         self._base_url = base_url
         self._host = urlsplit(base_url).netloc
@@ -152,6 +153,8 @@ class Sender:
             if self.cancel_event.is_set():
                 raise Cancelled()
             self._pacer.acquire(self.cancel_event)
+            if attempt == 1 and self.gate is not None:
+                self.gate()  # e.g. a paused bulk run: this one has not left yet
             args = (call, url, headers, content, attempt)
             result = self._attempt_or_cancel(*args) if self._interruptible else self._attempt(*args)
             if isinstance(result, Reply):

@@ -324,3 +324,20 @@ def test_a_failing_exchange_callback_is_not_swallowed(interruptible):
     with pytest.raises(RuntimeError, match="history is full"):
         client.me()
     http.close()
+
+
+def test_a_gate_holds_each_calls_first_request_but_not_its_retries(make_client):
+    handler = Recorder(httpx.Response(500), ok_json({}), ok_json({}))
+    client = make_client(handler)
+    seen: list[int] = []
+    client.hold_new_requests(lambda: seen.append(len(handler.requests)))
+    client.me()  # a 500, then its retry
+    assert seen == [0] and len(handler.requests) == 2
+
+    def paused_then_cancelled() -> None:
+        raise Cancelled()
+
+    client.hold_new_requests(paused_then_cancelled)
+    with pytest.raises(Cancelled):
+        client.me()
+    assert len(handler.requests) == 2  # it never left

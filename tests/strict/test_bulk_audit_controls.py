@@ -14,6 +14,7 @@ from tests.strict import ui
 from tests.strict.bulk_audit_support import (
     ATTRIBUTES,
     BULK,
+    RATE_LIMITED,
     RUN_WAIT,
     accepted_per_user,
     answered,
@@ -111,6 +112,41 @@ def test_pause_resume_and_cancel_keep_every_row_once_and_the_window_live(
     assert final.startswith("Run 1 completed") and "120 sent, 0 failed" in final, final
     everyone_once(strict_api, bodies)
     assert len(posts(strict_api)) == 120
+
+
+def test_pause_holds_rows_that_were_still_waiting_for_their_turn(
+    qtbot, open_window, strict_api, tmp_path
+):
+    """Pause pressed while the app waits out a 429 (README: it paces itself; DESIGN.md: back
+    off after a 429): the rows waiting for their turn have not left, so none may leave now.
+    Only what was already on its way (here: the refused row's own retry) may still go."""
+    window = open_window().window
+    first_run(qtbot, strict_api)
+    path, _bodies = customers(tmp_path / "customers.csv", 40)
+    dialog = open_bulk(qtbot, window)
+    choose_file(qtbot, dialog, path)
+    strict_api.fail_next("POST", ATTRIBUTES, 1, 429, headers=RATE_LIMITED)
+    with heartbeat() as beat:
+        start(qtbot, dialog)
+        qtbot.waitUntil(lambda: bool(answered(strict_api, 429)), timeout=RUN_WAIT)
+        click(qtbot, ui.button(dialog, "Pause"))
+        paused_at = time.monotonic()
+        qtbot.waitUntil(lambda: "paused" in progress_text(dialog), timeout=WAIT)
+        beat.wait_ticks(qtbot, 150)  # past the second the app waits after a 429
+        qtbot.waitUntil(lambda: not strict_api.in_flight(), timeout=WAIT)
+        refused = answered(strict_api, 429)[0].json()["user"]["phone"]
+        late = sorted(
+            (round(r.arrived - paused_at, 2), r.json()["user"]["phone"])
+            for r in posts(strict_api)
+            if r.arrived > paused_at + 0.2 and r.json()["user"]["phone"] != refused
+        )
+        click(qtbot, ui.button(dialog, "Cancel run"))
+        wait_finished(qtbot, dialog)
+    assert max(accepted_per_user(strict_api).values(), default=1) == 1
+    assert not late, (
+        f"{len(late)} rows that had not left yet went out after Pause, up to "
+        f"{late[-1][0]:.2f} s later: {late[:5]}…"
+    )
 
 
 def run_then(qtbot, open_window, strict_api, tmp_path, count: int = 80):
