@@ -6,6 +6,8 @@ problem); ``check_file`` is the dry run: every problem of every row, with counts
 
 from __future__ import annotations
 
+import hashlib
+import json
 from collections import Counter
 from collections.abc import Callable, Iterator
 from dataclasses import dataclass, field
@@ -76,7 +78,9 @@ class BulkCsvReader:
     Identifiers are checked like the editor does (phones in ``region`` unless they start with
     "+"); properties with ``validate_properties`` and ``schema``. A property column whose values
     change type within the file gets a warning on the rows that differ from its first value,
-    since Attentive fixes an attribute's type from the first value it receives.
+    since Attentive fixes an attribute's type from the first value it receives. A row that
+    repeats an earlier one exactly (same customer, same values) is skipped, with a notice
+    naming the first (a 16-byte digest per row is kept to find them).
     """
 
     def __init__(
@@ -86,6 +90,7 @@ class BulkCsvReader:
         self._region = region
         self._schema = schema
         self._first_types: dict[str, tuple[AttributeType, int]] = {}
+        self._seen: dict[bytes, int] = {}  # digest of (customer, values) → first row
 
     @property
     def layout(self) -> CsvLayout:
@@ -164,6 +169,17 @@ class BulkCsvReader:
             )
         if any(p.severity == "error" for p in problems):
             user = None
+        elif user is not None and properties:
+            first = self._seen.setdefault(_row_digest(user, properties), number)
+            if first != number:
+                add(
+                    "",
+                    "notice",
+                    "duplicate-row",
+                    f"This row repeats row {first} exactly (same customer, same values), "
+                    "so it is skipped.",
+                )
+                properties = {}
         return CsvRow(number, user, properties, tuple(problems), label)
 
     def _user(
@@ -253,6 +269,11 @@ class BulkCsvReader:
             f"column look like {first_type.value}. Attentive fixes the type from the first "
             "value it receives; make the column consistent.",
         )
+
+
+def _row_digest(user: UserRef, properties: dict[str, str]) -> bytes:
+    canonical = json.dumps([user.to_user_json(), properties], sort_keys=True)
+    return hashlib.blake2b(canonical.encode("utf-8"), digest_size=16).digest()
 
 
 def _header(layout: CsvLayout, index: int) -> str:

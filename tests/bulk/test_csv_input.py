@@ -145,3 +145,22 @@ def test_type_drift_within_a_column_is_a_warning(write_csv):
 def test_region_reads_national_numbers(write_csv):
     _, rows = read(write_csv("phone,VIP\n020 7183 8750,true\n"), region="GB")
     assert rows[0].user is not None and rows[0].user.phone == "+442071838750"
+
+
+def test_a_row_repeating_an_earlier_one_exactly_is_skipped_with_a_notice(write_csv):
+    path = write_csv(
+        "phone,Tier,Points\n"
+        "+14155552001,gold,10\n"  # row 2
+        "+1 (415) 555-2001,gold,10\n"  # row 3: the same customer and values, typed otherwise
+        "+14155552001,gold,11\n"  # row 4: the same customer, a new value: sent, in order
+        "+14155552002,gold,10\n"  # row 5: another customer
+    )
+    _layout, rows = read(path)
+    assert [bool(r.sendable) for r in rows] == [True, False, True, True]
+    repeat = rows[1]
+    assert repeat.empty and not repeat.errors
+    assert repeat.reason() == (
+        "This row repeats row 2 exactly (same customer, same values), so it is skipped."
+    )
+    report = check_file(path)
+    assert report.sendable == 3 and report.empty == 1 and report.counts["duplicate-row"] == 1

@@ -240,6 +240,36 @@ def test_starting_without_a_dry_run_says_how_many_rows_will_not_be_sent(
     )
 
 
+def test_a_duplicate_row_is_flagged_and_not_sent_twice(qtbot, open_window, strict_api, tmp_path):
+    window = open_window().window
+    first_run(qtbot, strict_api)
+    path = write_csv(
+        tmp_path / "duplicates.csv",
+        ["phone", "Tier", "Points"],
+        [
+            ["+14155552001", "gold", "10"],  # row 2
+            ["+14155552002", "silver", "20"],  # row 3
+            ["+14155552001", "gold", "10"],  # row 4: row 2 again, pasted twice
+        ],
+    )
+    dialog = open_bulk(qtbot, window)
+    choose_file(qtbot, dialog, path)
+    _check, problems = dry_run(qtbot, dialog)
+    start(qtbot, dialog)
+    wait_finished(qtbot, dialog)
+    shortfalls = []
+    flagged = [p for p in problems if p[0] == "4"]
+    if not flagged or not any("2" in p[3] for p in flagged):
+        shortfalls.append(
+            f"the dry run does not flag row 4 as a repeat of row 2 (problems: {problems})"
+        )
+    writes = accepted_per_user(strict_api)["+14155552001"]
+    if writes != 1:
+        shortfalls.append(f"the repeated row was sent {writes} times to the same customer")
+    assert accepted_per_user(strict_api)["+14155552002"] == 1
+    assert not shortfalls, "; ".join(shortfalls)
+
+
 def test_a_201_character_name_is_reported_on_row_1_and_nothing_is_sent(
     qtbot, open_window, strict_api, tmp_path
 ):
