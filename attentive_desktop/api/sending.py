@@ -77,7 +77,9 @@ class InFlight:
     def leave(self) -> None:
         with self._lock:
             self._count -= 1
-            ready, self._waiting = (self._waiting, []) if not self._count else ([], self._waiting)
+            ready: list[Callable[[], None]] = []
+            if not self._count:
+                ready, self._waiting = self._waiting, []
         for callback in ready:
             callback()
 
