@@ -62,8 +62,9 @@ class BulkAction(QObject):
     def eventFilter(self, watched: QObject, event: QEvent) -> bool:
         """Ask before the window closes on a run that is sending; tell when the dialog closes
         on one (the run goes on)."""
-        running = self.session is not None and self.session.is_running() and not self._closed
-        if not running or event.type() != QEvent.Type.Close:
+        if event.type() != QEvent.Type.Close:  # every event of the window passes here: cheap
+            return False
+        if self._closed or self.session is None or not self.session.is_running():
             return False
         if watched is self.dialog:
             self._window.show_message(
