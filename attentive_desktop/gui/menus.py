@@ -45,6 +45,9 @@ def fill_menus(window: Any, menus: dict[str, QMenu]) -> None:
     window.lookup_action = action("&Look up", "lookupAction", "Ctrl+L", window.flow.lookup)
     window.send_action = action("&Send", "sendAction", "Ctrl+Return", window.flow.send)
     window.cancel_action = action("&Cancel request", "cancelAction", "Esc", window.cancel)
+    # Only while a request runs: Esc otherwise stays with the focused widget (a cell editor).
+    window.cancel_action.setEnabled(window.editor.cancel_button.isEnabled())
+    window.editor.cancellableChanged.connect(window.cancel_action.setEnabled)
     window.request_action = action(
         "Show &request…", "showRequestAction", "Ctrl+Shift+R", window.flow.show_request
     )
@@ -64,6 +67,7 @@ def fill_menus(window: Any, menus: dict[str, QMenu]) -> None:
     window.paste_rows_action = action(
         "&Paste rows", "pasteRowsAction", None, window.editor.table.paste_from_clipboard
     )
+    window.editor.table.rowsPasted.connect(lambda count: _say_pasted(window, count))
     for item in (window.new_row_action, window.remove_row_action, window.paste_rows_action):
         edit.addAction(item)
     view = menus["&View"]
@@ -80,3 +84,12 @@ def fill_menus(window: Any, menus: dict[str, QMenu]) -> None:
     help_menu.addAction(
         action("&Keyboard shortcuts", "shortcutsAction", None, window.show_shortcuts)
     )
+
+
+def _say_pasted(window: Any, count: int) -> None:
+    if count:
+        window.show_message(f"Pasted {count} row{'' if count == 1 else 's'}.", "info")
+    else:
+        window.show_message(
+            "Nothing to paste: copy lines of Name⇥Value or Name=Value first.", "warning"
+        )

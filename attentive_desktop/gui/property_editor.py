@@ -37,10 +37,12 @@ class PropertyEditor(QWidget):
 
     Errors found by core validation disable Send and are listed under the table; each sits
     in the Check column beside its cell. Signals: sendRequested(), cancelRequested(),
-    showRequestRequested(), sendingChanged(bool sending).
+    showRequestRequested(), sendingChanged(bool sending), cancellableChanged(bool) (a request
+    is running that Cancel stops).
     """
 
     sendingChanged = Signal(bool)
+    cancellableChanged = Signal(bool)
     sendRequested = Signal()
     cancelRequested = Signal()
     showRequestRequested = Signal()
@@ -201,6 +203,8 @@ class PropertyEditor(QWidget):
             self.send_button.setEnabled(can_send)
             (self.send_button if can_send else self.table).setFocus()
         self.send_button.setEnabled(can_send)
+        if can_cancel != self.cancel_button.isEnabled():
+            self.cancellableChanged.emit(can_cancel)
         self.cancel_button.setEnabled(can_cancel)
 
     def commit_edit(self) -> None:

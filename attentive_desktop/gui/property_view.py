@@ -127,7 +127,10 @@ class PropertyTableView(QTableView):
         """Add a row per line of the clipboard text; returns how many rows were added."""
         text = QGuiApplication.clipboard().text()
         model = self.model()
-        if not text.strip() or model is None or not hasattr(model, "paste_text"):
+        if model is None or not hasattr(model, "paste_text"):
+            return 0
+        if not text.strip():
+            self.rowsPasted.emit(0)  # said, not silent
             return 0
         count = int(model.paste_text(text))
         if count:

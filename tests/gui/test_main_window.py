@@ -242,6 +242,25 @@ def test_hiding_the_history_with_the_focus_in_it_gives_the_focus_to_the_attribut
     assert window.history.isVisible() and window.editor.table.hasFocus()
 
 
+def test_paste_rows_says_what_it_did_and_cancel_waits_for_a_request(qtbot, open_window, sandbox):
+    window = open_window(sandbox_url=sandbox.base_url, sandbox_key=sandbox.api_key).window
+    QGuiApplication.clipboard().setText("")
+    window.paste_rows_action.trigger()
+    assert window.statusBar().currentMessage().startswith("Nothing to paste")
+    QGuiApplication.clipboard().setText("VIP\tTRUE\nage=41\n")
+    window.paste_rows_action.trigger()
+    assert window.statusBar().currentMessage() == "Pasted 2 rows."
+    # Esc cancels a request only while one runs; otherwise it stays with the focused widget.
+    assert not window.cancel_action.isEnabled()
+    sandbox.set_latency(1.0)
+    window.form.phone_edit.setText("+14155550100")
+    window.flow.lookup()
+    assert window.cancel_action.isEnabled()
+    with qtbot.waitSignal(window.api.cancelled, timeout=5_000):
+        window.cancel_action.trigger()
+    assert not window.cancel_action.isEnabled()
+
+
 def test_shortcuts_add_rows_and_paste_several_lines(qtbot, open_window, sandbox):
     window = open_window(sandbox_url=sandbox.base_url, sandbox_key=sandbox.api_key).window
     with qtbot.waitActive(window):
