@@ -14,19 +14,24 @@ from PySide6.QtCore import Qt, QTimer
 from PySide6.QtGui import QCloseEvent, QDragEnterEvent, QDropEvent
 from PySide6.QtWidgets import QDialog, QFileDialog, QWidget
 
-from attentive_desktop.gui.bulk_layout import layout_parts, set_masked
+from attentive_desktop.gui.accounts import describe_target
+from attentive_desktop.gui.bulk_layout import dropped_csv, layout_parts, set_masked
 from attentive_desktop.gui.bulk_models import (
     STATE_LABELS,
     PreviewModel,
     ProblemsModel,
     describe_check,
 )
-from attentive_desktop.gui.bulk_preview import FilePreview, describe_preview, describe_resumable
+from attentive_desktop.gui.bulk_preview import (
+    FilePreview,
+    describe_preview,
+    describe_resumable,
+    start_question,
+)
 from attentive_desktop.gui.bulk_results import ResultsFilterProxy, ResultsModel, describe_progress
 from attentive_desktop.gui.bulk_session import BulkSession, BulkTarget
 from attentive_desktop.gui.dialogs import confirm
 
-NO_ACCOUNT = "Writing to: no account yet — add one with Account ▸ Add account…"
 CSV_FILTER = "CSV files (*.csv *.tsv *.txt);;All files (*)"
 
 
@@ -123,7 +128,7 @@ class BulkDialog(QDialog):
     def refresh_target(self) -> None:
         """Show the account in use ("Writing to: …"); a running run keeps its own."""
         shown = self._run_target if self.session.is_running() else self.target()
-        text = shown.description if shown is not None else NO_ACCOUNT
+        text = shown.description if shown is not None else describe_target(None)
         self.target_label.setText(text)
         self.target_label.setAccessibleName(text)
         self._update_buttons()
@@ -222,17 +227,14 @@ class BulkDialog(QDialog):
             return None
         if not report.sendable:  # the check tab lists why
             return None
-        rows = self.preview.total_rows
-        skipped = [(report.invalid, "invalid"), (report.empty, "with nothing to send")]
-        notes = ", ".join(f"{_rows(n)} {why}" for n, why in skipped if n)
+        text, details, yes_text = start_question(self.preview, report, target)
         return confirm(
             self,
             object_name="bulkStartConfirm",
             title="Start bulk update",
-            text=f"Send {_rows(report.sendable)} of {rows:,} to account “{target.account}”?",
-            details=(f"Skipped: {notes}.\n" if notes else "")
-            + f"{target.description}\nFile: {self.preview.path}",
-            yes_text=f"Send {_rows(report.sendable)}",
+            text=text,
+            details=details,
+            yes_text=yes_text,
             on_yes=lambda: self.start(resume=False),
         )
 
@@ -381,15 +383,12 @@ class BulkDialog(QDialog):
     def _folder(self) -> str:
         return str(Path(self.path).parent) if self.path else str(Path.home())
 
-    # --- drag and drop -------------------------------------------------------------------
-    def dragEnterEvent(self, event: QDragEnterEvent) -> None:
-        """Accept a dragged .csv file."""
-        if _dropped_csv(event) and not self.session.is_running():
+    def dragEnterEvent(self, event: QDragEnterEvent) -> None:  # a .csv file dragged in
+        if dropped_csv(event) and not self.session.is_running():
             event.acceptProposedAction()
 
-    def dropEvent(self, event: QDropEvent) -> None:
-        """Open the dropped .csv file."""
-        path = _dropped_csv(event)
+    def dropEvent(self, event: QDropEvent) -> None:  # ... and dropped: open it
+        path = dropped_csv(event)
         if path and not self.session.is_running():
             event.acceptProposedAction()
             self.open_file(path)
@@ -398,13 +397,3 @@ class BulkDialog(QDialog):
         """Hide; a run in progress goes on (Ctrl+B shows the dialog again)."""
         self.session.cancel_jobs()
         super().closeEvent(event)
-
-
-def _rows(count: int) -> str:
-    return f"{count:,} row{'' if count == 1 else 's'}"
-
-
-def _dropped_csv(event: QDragEnterEvent | QDropEvent) -> str | None:
-    urls = event.mimeData().urls() if event.mimeData().hasUrls() else []
-    local = [u.toLocalFile() for u in urls if u.isLocalFile()]
-    return local[0] if len(local) == 1 and local[0].lower().endswith((".csv", ".tsv")) else None

@@ -216,3 +216,10 @@ def set_masked(d: Any, masked: bool) -> None:
         model.set_masked(masked)
     for label in d.findChildren(MaskedLabel):
         label.set_masked(masked)
+
+
+def dropped_csv(event: Any) -> str | None:
+    """The one local .csv/.tsv file a drag or drop event carries, else None."""
+    urls = event.mimeData().urls() if event.mimeData().hasUrls() else []
+    local = [u.toLocalFile() for u in urls if u.isLocalFile()]
+    return local[0] if len(local) == 1 and local[0].lower().endswith((".csv", ".tsv")) else None

@@ -141,3 +141,19 @@ def describe_resumable(preview: FilePreview) -> str | None:
         f"rows done and {left:,} left to send"
         f"{f', {failed:,} of them failed' if failed else ''}. Resume it?"
     )
+
+
+def start_question(preview: FilePreview, report: Any, target: Any) -> tuple[str, str, str]:
+    """The Start confirmation from the dry run's ``report`` (core.bulk_rows.CheckReport): the
+    question, its details (what is skipped and why, the account, the file) and the yes
+    button's text."""
+    skipped = [(report.invalid, "invalid"), (report.empty, "with nothing to send")]
+    notes = ", ".join(f"{_rows(n)} {why}" for n, why in skipped if n)
+    sendable = _rows(report.sendable)
+    text = f"Send {sendable} of {preview.total_rows:,} to account “{target.account}”?"
+    details = (f"Skipped: {notes}.\n" if notes else "") + f"{target.description}\n"
+    return text, details + f"File: {preview.path}", f"Send {sendable}"
+
+
+def _rows(count: int) -> str:
+    return f"{count:,} row{'' if count == 1 else 's'}"
