@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from typing import TYPE_CHECKING, Any
 
-from PySide6.QtCore import Signal
+from PySide6.QtCore import Qt, Signal
 from PySide6.QtWidgets import (
     QCheckBox,
     QDialog,
@@ -286,3 +286,21 @@ class AccountDialog(QDialog):
             self._api.cancel(self._job)
             self._job = None
         super().reject()
+
+
+def open_account_dialog(window: Any, name: str = "") -> AccountDialog:
+    """Open the Add account dialog over the main ``window`` (non-blocking); a saved account
+    becomes the one in use. For an account's ``name`` (its key is missing), the key is checked
+    against that account's own server."""
+    book = window.book
+    account = book.get(name) if name else None
+    base_url = book.base_url_for(account) if account else book.base_url_override
+    dialog = AccountDialog(
+        window.api, book, window.keychain, default_base_url=base_url, name=name, parent=window
+    )
+    dialog.setAttribute(Qt.WidgetAttribute.WA_DeleteOnClose)
+    dialog.accountSaved.connect(lambda saved: window.refresh_accounts(saved.name))
+    dialog.accountSaved.connect(lambda _saved: window.update_key_notice())
+    dialog.accountSaved.connect(lambda saved: window.use_account(saved.name))
+    dialog.open()
+    return dialog

@@ -329,27 +329,12 @@ class MainWindow(QMainWindow):
             self.show_message(f"Could not check the account: {message}", "error")
 
     def open_account_dialog(self, name: str = "") -> Any:
-        """Open the Add account dialog (non-blocking); returns it. For an account's ``name``
-        (its key is missing), it checks the key against that account's own server."""
-        from attentive_desktop.gui.account_dialog import AccountDialog
+        """Open the Add account dialog (non-blocking; account_dialog.open_account_dialog);
+        returns it."""
+        from attentive_desktop.gui.account_dialog import open_account_dialog
 
-        account = self.book.get(name) if name else None
-        base_url = self.book.base_url_for(account) if account else self.book.base_url_override
-        dialog = AccountDialog(
-            self.api,
-            self.book,
-            self.keychain,
-            default_base_url=base_url,
-            name=name,
-            parent=self,
-        )
-        dialog.setAttribute(Qt.WidgetAttribute.WA_DeleteOnClose)
-        dialog.accountSaved.connect(lambda account: self.refresh_accounts(account.name))
-        dialog.accountSaved.connect(lambda _account: self.update_key_notice())
-        dialog.accountSaved.connect(lambda account: self.use_account(account.name))
-        dialog.open()
-        self.account_dialog = dialog
-        return dialog
+        self.account_dialog = open_account_dialog(self, name)
+        return self.account_dialog
 
     def update_key_notice(self) -> None:
         """Say so when keys cannot be kept in a keychain. Checked (on the keychain thread: it
