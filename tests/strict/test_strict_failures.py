@@ -145,17 +145,23 @@ def test_a_429_burst_on_send_is_retried_then_explained_when_it_lasts(
 
 
 # 2. a slow server ----------------------------------------------------------------------------
-def test_a_slow_send_keeps_the_window_responsive_and_cancel_stops_it(
-    qtbot, open_window, strict_api
-):
+def slow_send_on_the_wire(qtbot, open_window, strict_api, seconds: float):
+    """First run, a looked-up user with "Favorite color" = red sent to a server that takes
+    ``seconds`` over the POST; returns the window once the POST has reached the server."""
     window = open_window().window
     first_run(qtbot, strict_api)
     assert look_up(qtbot, window, "Phone", "(415) 555-0100").startswith("Found")
     set_attribute(qtbot, window, "Favorite color", "red")
-
-    strict_api.slow_down("POST", ATTRIBUTES, SLOW)
+    strict_api.slow_down("POST", ATTRIBUTES, seconds)
     send_and_confirm(qtbot, window)
     qtbot.waitUntil(lambda: bool(strict_api.in_flight("POST", ATTRIBUTES)), timeout=WAIT)
+    return window
+
+
+def test_a_slow_send_keeps_the_window_responsive_and_cancel_stops_it(
+    qtbot, open_window, strict_api
+):
+    window = slow_send_on_the_wire(qtbot, open_window, strict_api, SLOW)
     with ticking() as ticks:
         qtbot.waitUntil(lambda: ticks() >= 5)
     assert strict_api.in_flight("POST", ATTRIBUTES), "the window was blocked until the answer"
@@ -192,13 +198,7 @@ def test_a_slow_send_keeps_the_window_responsive_and_cancel_stops_it(
 def test_cancel_frees_the_window_for_the_next_request_at_once(qtbot, open_window, strict_api):
     """A cancelled send still on the wire must not hold up the next request: the server
     holds this POST for a minute (until the test ends), and a lookup is answered meanwhile."""
-    window = open_window().window
-    first_run(qtbot, strict_api)
-    assert look_up(qtbot, window, "Phone", "(415) 555-0100").startswith("Found")
-    set_attribute(qtbot, window, "Favorite color", "red")
-    strict_api.slow_down("POST", ATTRIBUTES, HELD)
-    send_and_confirm(qtbot, window)
-    qtbot.waitUntil(lambda: bool(strict_api.in_flight("POST", ATTRIBUTES)), timeout=WAIT)
+    window = slow_send_on_the_wire(qtbot, open_window, strict_api, HELD)
     click(qtbot, ui.button(window, "Cancel"))
     qtbot.waitUntil(lambda: "cancel" in send_result(window).lower(), timeout=WAIT)
     assert look_up(qtbot, window, "Email", "lin@example.org").startswith("Found")
