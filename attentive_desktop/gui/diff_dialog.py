@@ -10,8 +10,7 @@ from __future__ import annotations
 from collections.abc import Callable
 from typing import Any
 
-from PySide6.QtCore import Qt, Signal
-from PySide6.QtGui import QBrush
+from PySide6.QtCore import Signal
 from PySide6.QtWidgets import (
     QAbstractItemView,
     QCheckBox,
@@ -20,33 +19,34 @@ from PySide6.QtWidgets import (
     QHeaderView,
     QLabel,
     QPushButton,
-    QTableWidget,
-    QTableWidgetItem,
+    QTableView,
     QVBoxLayout,
     QWidget,
 )
 
-from attentive_desktop.gui.theme import set_status_text, status_color
+from attentive_desktop.gui.diff_model import ABSENT, DIFF_HEADERS, DiffTableModel
+from attentive_desktop.gui.theme import set_status_text
 
-DIFF_HEADERS = ("Property", "Current", "New", "Change", "Note")
-ABSENT = "—"
+__all__ = ["ABSENT", "DIFF_HEADERS", "DiffDialog", "DiffTable", "DiffTableModel"]
 
 
 def _identity(text: str) -> str:
     return text
 
 
-class DiffTable(QTableWidget):
-    """A read-only table of DiffRows: Property | Current | New | Change | Note.
+class DiffTable(QTableView):
+    """A read-only view of DiffRows (gui/diff_model.DiffTableModel): Property | Current | New
+    | Change | Note.
 
     `mask` turns a shown value into what may be shown (e.g. core.masking.mask_text).
     """
 
     def __init__(self, parent: QWidget | None = None) -> None:
-        super().__init__(0, len(DIFF_HEADERS), parent)
+        super().__init__(parent)
+        self.diff_model = DiffTableModel(self)
+        self.setModel(self.diff_model)
         self.setObjectName("diffTable")
         self.setAccessibleName("Changes to send")
-        self.setHorizontalHeaderLabels(list(DIFF_HEADERS))
         self.setEditTriggers(QAbstractItemView.EditTrigger.NoEditTriggers)
         self.setTabKeyNavigation(False)  # Tab reaches the buttons below
         self.setSelectionBehavior(QAbstractItemView.SelectionBehavior.SelectRows)
@@ -61,39 +61,12 @@ class DiffTable(QTableWidget):
 
     def set_rows(self, rows: Any, mask: Callable[[str], str] = _identity) -> None:
         """Fill the table from core.diff DiffRows."""
-        self.setRowCount(0)
-        for row in rows:
-            position = self.rowCount()
-            self.insertRow(position)
-            current = ABSENT if row.current is None else mask(row.current)
-            kind = row.kind.name
-            cells = (row.name, current, mask(row.new), _kind_label(row), row.note)
-            for column, text in enumerate(cells):
-                item = QTableWidgetItem(text)
-                item.setToolTip(text)
-                item.setData(Qt.ItemDataRole.UserRole, kind)
-                if column == 3:
-                    item.setForeground(QBrush(status_color(self, _kind_colour(kind))))
-                if kind == "UNCHANGED":
-                    font = item.font()
-                    font.setItalic(True)
-                    item.setFont(font)
-                self.setItem(position, column, item)
+        self.diff_model.set_rows(rows, mask)
         self.resizeRowsToContents()
 
     def texts(self, row: int) -> list[str]:
         """The cell texts of one row (for tests and accessibility checks)."""
-        return [self.item(row, c).text() for c in range(self.columnCount())]
-
-
-def _kind_label(row: Any) -> str:
-    if row.kind.name == "UNCHANGED":
-        return "unchanged (not sent)"
-    return row.kind.value
-
-
-def _kind_colour(kind: str) -> str:
-    return {"NEW_ATTRIBUTE": "warning", "UNCHANGED": "info", "ADD": "ok", "CHANGE": "ok"}[kind]
+        return self.diff_model.texts(row)
 
 
 class DiffDialog(QDialog):

@@ -125,7 +125,7 @@ def test_first_run_add_account_lookup_edit_send_history_and_restart(
     activate(qtbot, window)
     qtbot.keyClick(window, Qt.Key.Key_Return, Qt.KeyboardModifier.ControlModifier)
     preview = confirm_diff(qtbot, window)  # a looked-up user: current → new first
-    assert sorted(preview.table.texts(r)[:3] for r in range(preview.table.rowCount())) == [
+    assert sorted(preview.table.texts(r)[:3] for r in range(preview.table.model().rowCount())) == [
         ["Favorite color", "navy", "teal"],
         ["Newsletter", "—", "weekly"],
     ]
