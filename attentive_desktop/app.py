@@ -176,8 +176,9 @@ def build_window(
     settings = SettingsWriter(Settings(paths.settings_file))  # written off the GUI thread
     history_store = HistoryStore(database)
     book = AccountBook(AccountStore(database), secrets, env_key=env_key, base_url=base_url)
+    book.load()  # the one read of the accounts on the GUI thread, before the window exists
 
-    def registry_for(account: str) -> Any:
+    def registry_for(account: str) -> Any:  # on the keychain thread (MainWindow.use_account)
         from attentive_desktop.core.schema import SchemaRegistry
         from attentive_desktop.store.schema_store import SqliteSchemaStorage
 
@@ -185,18 +186,13 @@ def build_window(
         registry = SchemaRegistry(storage)
         if account == SANDBOX_ACCOUNT and book.is_session(account) and not registry.catalog():
             # The embedded sandbox's properties "created in Attentive's UI" are known up front,
-            # so its demo offers their values as a real account's catalog would: at once from
-            # memory, and saved on the history thread (the GUI thread never writes the disk).
+            # so its demo offers their values as a real account's catalog would.
             from attentive_desktop.sandbox.seed import UI_PROPERTIES
 
             seed = {name: values for name, values in UI_PROPERTIES.items() if values}
             registry.adopt_catalog(seed)  # "Custom input" (no values) takes any: not an entry
-
-            def save_seed(_store: Any) -> None:
-                for name, values in seed.items():
-                    storage.save_catalog_entry(name, values)
-
-            history_service.run(save_seed)
+            for name, values in seed.items():
+                storage.save_catalog_entry(name, values)
         return registry
 
     schema = AccountSchema(registry_for)
@@ -227,6 +223,7 @@ def build_window(
         region=str(settings.get("default_region", "US") or "US"),
         keychain=keychain,
         on_account=lambda name: (schema.use(name), property_model.refresh_schema()),
+        prepare_account=schema.prepare,
         on_close=close,
     )
     session = Session(window, api, history_service, database, book, schema)

@@ -25,6 +25,10 @@ class AccountBook:
     What reaches the keychain (`key_for` a saved account, `save`, `keys_are_session_only`)
     may be slow or wait for the user: the window calls it on its keychain thread
     (gui/serial_calls.py), the bulk run on its worker.
+    The saved accounts are read from the database once (``load``, at start-up, before the
+    window shows) and kept in memory: `accounts` and `get` never touch the disk, so the GUI
+    thread can call them. Every write (`save`, `remove`, `update_info`) goes to the database
+    first, on the calling thread (the window's keychain thread), then re-reads the list there.
     """
 
     def __init__(
@@ -42,6 +46,20 @@ class AccountBook:
         self._session: dict[str, Account] = {}
         self._session_keys: dict[str, str] = {}
         self._secrets_lock = threading.Lock()
+        self._saved: dict[str, Account] | None = None
+        self._saved_lock = threading.Lock()
+
+    def load(self) -> None:
+        """Read the saved accounts from the database (again) into memory."""
+        saved = {account.name: account for account in self._store.list()}
+        with self._saved_lock:
+            self._saved = saved
+
+    def _saved_accounts(self) -> dict[str, Account]:
+        if self._saved is None:
+            self.load()
+        with self._saved_lock:
+            return self._saved if self._saved is not None else {}
 
     @property
     def secrets(self) -> SecretStore:
@@ -58,12 +76,12 @@ class AccountBook:
 
     def accounts(self) -> list[Account]:
         """Session accounts first, then the saved ones (sorted by name)."""
-        saved = [a for a in self._store.list() if a.name not in self._session]
+        saved = [a for a in self._saved_accounts().values() if a.name not in self._session]
         return [*self._session.values(), *saved]
 
     def get(self, name: str) -> Account | None:
         """The account called ``name``, session or saved."""
-        return self._session.get(name) or self._store.get(name)
+        return self._session.get(name) or self._saved_accounts().get(name)
 
     def is_session(self, name: str) -> bool:
         """True for accounts that live for this session only (the sandbox)."""
@@ -86,13 +104,17 @@ class AccountBook:
             company_id=(me.company_id or "") if me else "",
         )
         self.secrets.set_key(name, key)
-        return self._store.save(account)
+        stored = self._store.save(account)
+        self.load()
+        return stored
 
     def remove(self, name: str) -> bool:
         """Delete a saved account: its key first (if the keychain refuses, nothing is lost),
         then its row. Its history and learned types stay. False if there was none."""
         self.secrets.delete_key(name)
-        return self._store.delete(name)
+        removed = self._store.delete(name)
+        self.load()
+        return removed
 
     def update_info(self, name: str, me: MeInfo) -> Account | None:
         """Record what GET /me said about an account (company name and domain)."""
@@ -108,7 +130,9 @@ class AccountBook:
         if name in self._session:
             self._session[name] = account
             return account
-        return self._store.save(account)
+        stored = self._store.save(account)
+        self.load()
+        return stored
 
     def key_for(self, name: str) -> str | None:
         """The API key to use for ``name``: session, keychain, then ATTENTIVE_API_KEY."""
@@ -145,18 +169,30 @@ class AccountSchema:
     Each account has its own registry; this object stands in for "the current one" so the
     property model and the API service keep one reference while the user switches accounts.
     Before any account is chosen it knows nothing (no types, no catalog).
+    Building a registry reads the database: the window does it on its keychain thread
+    (``prepare``) before it switches, so ``use`` finds it built.
     """
 
     def __init__(self, factory: Callable[[str], Any]) -> None:
         self._factory = factory
         self._registries: dict[str, Any] = {}
         self._current: Any = None
+        self._lock = threading.Lock()
+
+    def prepare(self, account_name: str) -> None:
+        """Build ``account_name``'s registry unless it exists (any thread)."""
+        with self._lock:
+            if account_name in self._registries:
+                return
+        registry = self._factory(account_name)
+        with self._lock:
+            self._registries.setdefault(account_name, registry)
 
     def use(self, account_name: str) -> None:
-        """Switch to ``account_name``'s registry (built on first use)."""
-        if account_name not in self._registries:
-            self._registries[account_name] = self._factory(account_name)
-        self._current = self._registries[account_name]
+        """Switch to ``account_name``'s registry (built now if ``prepare`` did not)."""
+        self.prepare(account_name)
+        with self._lock:
+            self._current = self._registries[account_name]
 
     @property
     def current(self) -> Any:

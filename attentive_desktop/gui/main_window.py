@@ -74,6 +74,7 @@ class MainWindow(QMainWindow):
         region: str = "US",
         keychain: Any,
         on_account: Callable[[str], None] | None = None,
+        prepare_account: Callable[[str], None] | None = None,
         on_close: Callable[[], None] | None = None,
     ) -> None:
         super().__init__()
@@ -84,6 +85,7 @@ class MainWindow(QMainWindow):
         self.keychain = keychain
         self.settings = settings
         self._on_account = on_account
+        self._prepare_account = prepare_account
         self._on_close = on_close
         self._account_name: str | None = None
         self._info_job: int | None = None
@@ -223,34 +225,40 @@ class MainWindow(QMainWindow):
     def use_account(self, name: str) -> None:
         """Read and write with account ``name`` from now on.
 
-        A session account's key is in memory: at once. A saved account's key is read on the
-        keychain thread (gui/serial_calls.py), which may take a while or ask the user to unlock
-        the keychain; until it is in, nothing is sent and the Send area says so. Only the
+        What the account needs from the disk and the keychain is read on the keychain thread
+        (gui/serial_calls.py): its learned types and catalog (``prepare_account``) and, for a
+        saved account, its key, which may take a while or ask the user to unlock the
+        keychain; until they are in, nothing is sent and the Send area says so. Only the
         latest switch counts. Without a key the account in use stays, and the Add account
         dialog asks for the key again.
         """
-        account = self.book.get(name)
-        if account is None:
+        if self.book.get(name) is None:
             return
         if self.editor.sending and name != self._account_name:  # its re-read too
             self.switcher.set_accounts(self.book.accounts(), self._account_name)
             self.show_message("Switch accounts once the send has finished.", "warning")
             return
         self._info_job = None  # the account in use's details no longer matter
-        if self.book.is_session(name):  # a keychain read still under way no longer counts
-            self._key_read(name, self.book.key_for(name))
-            return
         self.flow.switching_to = name
         self.flow.has_account = False
-        self.editor.set_target(f"Reading the key for “{name}” from the keychain…")
-        book = self.book
+        session = self.book.is_session(name)  # its key is in memory
+        self.editor.set_target(
+            f"Opening “{name}”…" if session else f"Reading the key for “{name}” from the keychain…"
+        )
+        book, prepare = self.book, self._prepare_account
+
+        def read() -> object:
+            if prepare is not None:
+                prepare(name)
+            return book.key_for(name)
 
         def arrived(key: object, error: str = "") -> None:
             if self.flow.switching_to == name:  # else a later switch won
                 self._key_read(name, key, error)
 
-        self.keychain.call(lambda: book.key_for(name), arrived, lambda error: arrived(None, error))
-        self.update_key_notice()
+        self.keychain.call(read, arrived, lambda error: arrived(None, error))
+        if not session:
+            self.update_key_notice()
 
     def _key_read(self, name: str, key: object, error: str = "") -> None:
         self.flow.switching_to = None

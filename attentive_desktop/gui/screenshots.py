@@ -126,6 +126,7 @@ def take_screenshots(out_dir: Path) -> list[Path]:
             dialog.done_button.click()
             window.switcher.setCurrentIndex(window.switcher.findData("Sandbox"))
             window.use_account("Sandbox")
+            wait_until(lambda: window.flow.switching_to is None, "the switch back")
 
             # 2. A send, so the history has a POST with both bodies; its preview first.
             from attentive_desktop.gui.diff_dialog import DiffDialog

@@ -13,6 +13,7 @@ from attentive_desktop.store.paths import AppPaths
 from attentive_desktop.store.secrets import SecretStore
 from tests.fakes import FakeKeyring
 from tests.gui.test_bulk_dialog import rows_done
+from tests.window_start import wait_started
 
 TARGET = "Writing to: Northwind Outfitters (Sandbox) (northwind-outfitters)"
 
@@ -29,7 +30,7 @@ def app_session(qtbot, sandbox):
     qtbot.addWidget(session.window)
     session.window.show()
     qtbot.waitExposed(session.window)
-    qtbot.waitUntil(lambda: session.window.is_ready)
+    wait_started(qtbot, session.window)  # start-up finishes after the show
     qtbot.waitUntil(lambda: "(" in session.window.editor.target_label.text(), timeout=10_000)
     yield session
     session.window.close()

@@ -17,6 +17,7 @@ from attentive_desktop.gui.property_row import RowState
 from attentive_desktop.store.paths import AppPaths
 from attentive_desktop.store.secrets import SecretStore
 from tests.fakes import FakeKeyring
+from tests.window_start import wait_started
 
 COMPANY = "Northwind Outfitters (Sandbox)"
 DOMAIN = "northwind-outfitters"
@@ -40,7 +41,7 @@ def open_window(qtbot, keyring):
         qtbot.addWidget(session.window)
         session.window.show()
         qtbot.waitExposed(session.window)
-        qtbot.waitUntil(lambda: session.window.is_ready)  # start-up finishes after the show
+        wait_started(qtbot, session.window)  # start-up finishes after the show
         activate(qtbot, session.window)
         return session
 

@@ -10,6 +10,7 @@ from attentive_desktop.app import build_window
 from attentive_desktop.sandbox import SANDBOX_READONLY_KEY
 from attentive_desktop.store.paths import AppPaths
 from attentive_desktop.store.secrets import SecretStore
+from tests.window_start import wait_started
 
 
 @pytest.fixture
@@ -28,7 +29,7 @@ def sandbox_window(qtbot, sandbox):
         qtbot.addWidget(session.window)
         session.window.show()
         qtbot.waitExposed(session.window)
-        qtbot.waitUntil(lambda: session.window.is_ready)  # start-up finishes after the show
+        wait_started(qtbot, session.window)  # start-up finishes after the show
         return session
 
     yield open_

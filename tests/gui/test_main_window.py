@@ -28,13 +28,14 @@ from attentive_desktop.store.database import Database
 from attentive_desktop.store.paths import AppPaths
 from attentive_desktop.store.secrets import SecretStore
 from tests.fakes import FakeKeyring
+from tests.window_start import wait_started
 
 
 @pytest.fixture
 def open_window(qtbot):
     sessions = []
 
-    def open_(backend=None, **options):
+    def open_(backend=None, *, wait_for_account=True, **options):
         session = build_window(
             AppPaths.from_environment(),
             SecretStore(keyring_backend=backend or fail.Keyring()),
@@ -44,7 +45,10 @@ def open_window(qtbot):
         qtbot.addWidget(session.window)
         session.window.show()
         qtbot.waitExposed(session.window)
-        qtbot.waitUntil(lambda: session.window.is_ready)  # start-up finishes after the show
+        if wait_for_account:  # start-up finishes after the show
+            wait_started(qtbot, session.window)
+        else:
+            qtbot.waitUntil(lambda: session.window.is_ready)
         return session
 
     yield open_
@@ -328,7 +332,7 @@ def test_a_keychain_waiting_for_its_password_leaves_the_window_responsive(
 ):
     keyring = two_accounts(sandbox, SlowKeyring())
     try:
-        window = open_window(keyring).window  # start-up asks the keychain for Alpha's key
+        window = open_window(keyring, wait_for_account=False).window  # asks for Alpha's key
         assert keyring.asked.wait(10)
         ticks: list[int] = []
         timer = QTimer(window)
@@ -351,7 +355,7 @@ def test_a_keychain_waiting_for_its_password_leaves_the_window_responsive(
 def test_only_the_last_account_chosen_is_used(qtbot, open_window, sandbox):
     keyring = two_accounts(sandbox, SlowKeyring())
     try:
-        window = open_window(keyring).window
+        window = open_window(keyring, wait_for_account=False).window
         assert keyring.asked.wait(10)
         used: list[str] = []
         window.accountChanged.connect(used.append)

@@ -22,6 +22,7 @@ from attentive_desktop.store.paths import AppPaths
 from attentive_desktop.store.schema_store import SqliteSchemaStorage
 from attentive_desktop.store.secrets import SecretStore
 from tests.fakes import FakeKeyring
+from tests.window_start import wait_started
 
 ADA = "+14155550100"
 WAIT = 10_000
@@ -43,7 +44,7 @@ def tools_window(qtbot, sandbox):
         qtbot.addWidget(session.window)
         session.window.show()
         qtbot.waitExposed(session.window)
-        qtbot.waitUntil(lambda: session.window.is_ready)
+        wait_started(qtbot, session.window)  # start-up finishes after the show
         qtbot.waitUntil(lambda: "(" in session.window.editor.target_label.text(), timeout=WAIT)
         return session
 

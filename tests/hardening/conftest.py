@@ -8,6 +8,7 @@ from attentive_desktop.app import build_window
 from attentive_desktop.store.paths import AppPaths
 from attentive_desktop.store.secrets import SecretStore
 from tests.fakes import FakeKeyring
+from tests.window_start import wait_started
 
 
 @pytest.fixture
@@ -29,7 +30,7 @@ def open_window(qtbot, keyring):
         qtbot.addWidget(session.window)
         session.window.show()
         qtbot.waitExposed(session.window)
-        qtbot.waitUntil(lambda: session.window.is_ready)
+        wait_started(qtbot, session.window)  # start-up finishes after the show
         return session
 
     yield open_

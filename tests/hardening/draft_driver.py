@@ -35,7 +35,8 @@ def main() -> int:
         window.flow.send()
         print("sending", flush=True)
 
-    window.started.connect(lambda: QTimer.singleShot(0, type_and_send))
+    # Once the sandbox account is in use (its learned types are read off the GUI thread).
+    window.accountChanged.connect(lambda _name: QTimer.singleShot(0, type_and_send))
     window.show()
     return app.exec()
 

@@ -14,6 +14,7 @@ from tests.fakes import FakeKeyring
 from tests.strict import ui
 from tests.strict.journey import WAIT
 from tests.strict.strict_api import StrictApi
+from tests.window_start import wait_started
 
 
 @pytest.fixture
@@ -40,7 +41,7 @@ def open_window(qtbot, keyring, strict_api) -> Iterator[Callable[[], Session]]:
         qtbot.addWidget(session.window)
         session.window.show()
         qtbot.waitExposed(session.window)
-        qtbot.waitUntil(lambda: session.window.is_ready, timeout=WAIT)
+        wait_started(qtbot, session.window, timeout=WAIT)
         return session
 
     yield open_
