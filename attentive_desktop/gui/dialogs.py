@@ -58,9 +58,12 @@ def confirm(
 
 
 class RequestDialog(QDialog):
-    """Shows the exact request Send would post: method, URL and the JSON body (no key)."""
+    """Shows the exact request Send would post: method, URL and the JSON body (no key), and
+    ``note``, if given, saying what Send leaves out."""
 
-    def __init__(self, title_line: str, body: str, parent: QWidget | None = None) -> None:
+    def __init__(
+        self, title_line: str, body: str, parent: QWidget | None = None, *, note: str = ""
+    ) -> None:
         super().__init__(parent)
         self.setObjectName("requestDialog")
         self.setWindowTitle("Request to be sent")
@@ -75,8 +78,8 @@ class RequestDialog(QDialog):
         self.body_view.setReadOnly(True)
         self.body_view.setFont(QFontDatabase.systemFont(QFontDatabase.SystemFont.FixedFont))
         self.body_view.setPlainText(body)
-        note = QLabel("The Authorization header carries your API key and is not shown.", self)
-        note.setWordWrap(True)
+        key_note = QLabel("The Authorization header carries your API key and is not shown.", self)
+        key_note.setWordWrap(True)
         buttons = QDialogButtonBox(QDialogButtonBox.StandardButton.Close, self)
         close = buttons.button(QDialogButtonBox.StandardButton.Close)
         close.setObjectName("closeRequestButton")
@@ -85,5 +88,11 @@ class RequestDialog(QDialog):
         layout = QVBoxLayout(self)
         layout.addWidget(heading)
         layout.addWidget(self.body_view, 1)
-        layout.addWidget(note)
+        if note:  # what Send leaves out (values the user already has)
+            left_out = QLabel(note, self)
+            left_out.setObjectName("requestLeftOut")
+            left_out.setAccessibleName("Left out of the request")
+            left_out.setWordWrap(True)
+            layout.addWidget(left_out)
+        layout.addWidget(key_note)
         layout.addWidget(buttons)

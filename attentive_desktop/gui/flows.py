@@ -337,9 +337,22 @@ class LookupSendFlow(QObject):
         except InvalidIdentifier as exc:
             self.message.emit(f"Say who to send to first. {exc.message}", "error")
             return None
-        body = self._model.request_body(user)
+        properties, note = self._model.properties(), ""
+        before = self.before_for(user)
+        if before is not None and self.reviewer is not None:  # Send goes through the preview
+            from attentive_desktop.core.diff import ChangeKind, diff_properties
+
+            diff = diff_properties(before, properties)
+            properties = diff.to_send()
+            same = [f"“{r.name}”" for r in diff.of_kind(ChangeKind.UNCHANGED)]
+            if same:
+                note = (
+                    f"Left out, as the user already has these values: {', '.join(same)}. "
+                    "The preview before sending can include them."
+                )
+        body = self._model.request_body(user, properties)
         url = f"{self._base_url() or ''}/attributes/custom"
-        dialog = RequestDialog(f"POST {url}", body, self._editor.window())
+        dialog = RequestDialog(f"POST {url}", body, self._editor.window(), note=note)
         dialog.setAttribute(Qt.WidgetAttribute.WA_DeleteOnClose)
         dialog.open()
         return dialog

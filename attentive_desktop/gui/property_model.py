@@ -278,9 +278,10 @@ class PropertyTableModel(QAbstractTableModel):
         """The warnings only (type lock, case collision, whitespace), to confirm once."""
         return [f for f in self.findings() if f.severity is Severity.WARNING]
 
-    def request_body(self, user: UserRef) -> str:
-        """The JSON body Send would post, pretty-printed."""
-        body = {"properties": to_wire_properties(self.properties()), "user": user.to_user_json()}
+    def request_body(self, user: UserRef, properties: Mapping[str, str] | None = None) -> str:
+        """The JSON body Send would post (of ``properties``, else every edit), pretty-printed."""
+        chosen = self.properties() if properties is None else properties
+        body = {"properties": to_wire_properties(chosen), "user": user.to_user_json()}
         return json.dumps(body, indent=2, ensure_ascii=False)
 
     # --- after Send -------------------------------------------------------------------------
