@@ -12,6 +12,7 @@ from typing import Protocol
 from attentive_desktop.core import limits
 from attentive_desktop.core._text import safe_repr, shown
 from attentive_desktop.core.attributes import MAX_NAME_LENGTH, AttributeType, infer_type
+from attentive_desktop.core.value_hints import value_hints
 
 _SEQUENCES = (list, tuple, set, frozenset)
 _label = limits.label  # how a name is quoted in a message
@@ -32,7 +33,8 @@ class Finding:
     "json-array-text", "unsupported-value" (also broken Unicode), "not-allowed-value",
     "value-too-long" (over limits.MAX_VALUE_LENGTH characters). Warning codes: "type-mismatch",
     "case-collision", "whitespace" (also invisible or control characters in a name),
-    "long-value" (over limits.LONG_VALUE). ``property`` is the name as given (the ``repr`` of a
+    "long-value" (over limits.LONG_VALUE), and core.value_hints' "empty-value", "leading-zero"
+    and "date-like-text". ``property`` is the name as given (the ``repr`` of a
     name that is not text); messages quote names of up to 250 characters whole.
     """
 
@@ -146,8 +148,10 @@ def validate_properties(
         warnings += _size_warnings(name, None if errors else wire)
         if name.strip():
             warnings += _case_warnings(name, known, seen)
-        if wire is not None and not errors and schema is not None:
-            warnings += _type_warnings(name, wire, schema)
+        if wire is not None and not errors:
+            warnings += _type_warnings(name, wire, schema) if schema is not None else []
+            fixed = schema.type_of(name) if schema is not None else None
+            warnings += [_warning(name, *hint) for hint in value_hints(name, wire, fixed)]
         findings += errors + warnings
     return findings
 

@@ -25,7 +25,10 @@ ERROR_CODES = {
     "unsupported-value",
     "not-allowed-value",
 }
-WARNING_CODES = {"type-mismatch", "case-collision", "whitespace"}
+WARNING_CODES = {
+    "type-mismatch", "case-collision", "whitespace", "long-value",
+    "empty-value", "leading-zero", "date-like-text",
+}  # fmt: skip
 
 
 # --- properties --------------------------------------------------------------------------
