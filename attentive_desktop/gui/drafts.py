@@ -26,6 +26,11 @@ log = logging.getLogger(__name__)
 
 DEBOUNCE_MS = 400
 PREVIOUS_SLOT = "previous"
+REFUSED = frozenset(
+    {"bad-request", "unauthorized", "access-denied", "not-found", "rate-limited", "invalid"}
+)
+"""Failure kinds (api.errors) that mean Attentive answered and did not take the send; after
+the others (no answer, a server error, a cancel) it may have arrived."""
 
 
 def restored_text(draft: Draft) -> str:
@@ -113,6 +118,7 @@ class DraftKeeper(QObject):
             signal.connect(self._changed)
         flow.sendStarting.connect(self._send_starting)
         flow.sendSucceeded.connect(self._send_succeeded)
+        flow.sendFailed.connect(self._send_failed)
         flow.sendVerified.connect(lambda _verification: self._confirmed())
         api.failed.connect(self._api_failed)
         self.background(self._take_previous, self._previous_loaded)
@@ -178,6 +184,12 @@ class DraftKeeper(QObject):
         self._stored = draft.content()
         store = self._store
         self._pre_send_job = self._api.call(lambda _client: store.save(draft), needs_client=False)
+
+    def _send_failed(self, kind: str) -> None:
+        """Refused: the draft on disk is an edit again, not a send that may have arrived."""
+        if kind in REFUSED:
+            self._stored = None  # same content, another state: save it again
+            self.save_now()
 
     def _send_succeeded(self, user: Any) -> None:
         self._sent = self.snapshot().content()

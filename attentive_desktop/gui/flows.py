@@ -40,7 +40,7 @@ class LookupSendFlow(QObject):
     userLookedUp(object LookupQuery, object list[CustomAttribute] | None (404));
     sendVerified(object core.verify.Verification); sendStarting(object UserRef, object dict)
     just before the request is queued (a draft keeper saves the edit then); sendSucceeded(object
-    UserRef) once Attentive accepted it.
+    UserRef) once Attentive accepted it; sendFailed(str kind) when it failed (api.errors kinds).
 
     Profile tools hook in through attributes: `schema` (a SchemaView for the diff and the
     verification), `reviewer(user, before, properties, go)` (shows the diff preview and calls
@@ -53,6 +53,7 @@ class LookupSendFlow(QObject):
     sendVerified = Signal(object)
     sendStarting = Signal(object, object)
     sendSucceeded = Signal(object)
+    sendFailed = Signal(str)
 
     def __init__(
         self,
@@ -303,6 +304,7 @@ class LookupSendFlow(QObject):
             self._model.clear_marks()
             text = f"Not sent. {text}"
             self._editor.set_result(text, "error")
+            self.sendFailed.emit(kind)
         elif job == self._verify_job:
             self._verify_job = None
             self._editor.set_sending(False)
