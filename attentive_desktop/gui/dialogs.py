@@ -29,8 +29,10 @@ def confirm(
     details: str = "",
     yes_text: str = "Continue",
     on_yes: Callable[[], None],
+    on_no: Callable[[], None] | None = None,
 ) -> QMessageBox:
-    """Ask a yes/no question; ``on_yes`` runs if the user agrees. Returns the open box."""
+    """Ask a yes/no question; ``on_yes`` runs if the user agrees, ``on_no`` (if given) if not.
+    Returns the open box."""
     box = QMessageBox(parent)
     box.setObjectName(object_name)
     box.setIcon(QMessageBox.Icon.Warning)
@@ -50,6 +52,8 @@ def confirm(
     def finished() -> None:
         if box.clickedButton() is yes:
             on_yes()
+        elif on_no is not None:
+            on_no()
         box.deleteLater()
 
     box.finished.connect(finished)

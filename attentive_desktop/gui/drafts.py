@@ -4,8 +4,10 @@
 user typed is saved (debounced) on its own worker thread; just before a send the edit is saved
 on the API worker, ahead of the request in the same queue, so it is on disk before the request
 leaves. Once Attentive accepted the send (and the user was read back, when that is possible)
-the draft is cleared. At start-up a draft left by an earlier session is moved aside and
-offered back: `offered(Draft)`, then `restore()` or `discard()`.
+the draft is cleared. At start-up a draft left by an earlier session is moved aside (into a
+slot of its own, so an offer left unanswered is offered again next time) and the drafts set
+aside are offered back one by one, oldest first: `offered(Draft)`, then `restore()` or
+`discard()`. Restoring over an edit typed meanwhile sets that edit aside, offered next.
 """
 
 from __future__ import annotations
@@ -25,7 +27,7 @@ if TYPE_CHECKING:
 log = logging.getLogger(__name__)
 
 DEBOUNCE_MS = 400
-PREVIOUS_SLOT = "previous"
+PREVIOUS_SLOT = "previous"  # and "previous-<ns>": one slot per draft set aside
 REFUSED = frozenset(
     {"bad-request", "unauthorized", "access-denied", "not-found", "rate-limited", "invalid"}
 )
@@ -46,14 +48,15 @@ def restored_text(draft: Draft) -> str:
     return text
 
 
-def offer_text(draft: Draft) -> str:
-    """The sentence offering a draft from an earlier session."""
+def offer_text(draft: Draft, more: int = 0) -> str:
+    """The sentence offering a draft set aside (``more``: how many wait after it)."""
     rows = sum(1 for name, value in draft.rows if name.strip() or value.strip())
     noun = "attribute" if rows == 1 else "attributes"
     account = f" (account “{draft.account}”)" if draft.account else ""
+    after = f" {more} more kept {'edit follows' if more == 1 else 'edits follow'}." if more else ""
     return (
-        f"Your unsent edit for {draft.describe()}{account}, {rows} {noun}, was kept when the "
-        "app stopped. Restore it?"
+        f"Your unsent edit for {draft.describe()}{account}, {rows} {noun}, was kept. "
+        f"Restore it?{after}"
     )
 
 
@@ -101,7 +104,9 @@ class DraftKeeper(QObject):
         self._pre_send_job: int | None = None
         self._verifying = False  # accepted by Attentive, not read back yet: keep the draft
         self._closed = False
-        self.pending: Draft | None = None  # the earlier session's draft, until answered
+        self.pending: Draft | None = None  # the draft set aside now offered, until answered
+        self._pending_slot = ""
+        self._waiting: list[tuple[str, Draft]] = []  # set aside, offered after it
         self._timer = QTimer(self)
         self._timer.setSingleShot(True)
         self._timer.setInterval(debounce_ms)
@@ -218,25 +223,48 @@ class DraftKeeper(QObject):
 
     # --- the earlier session's draft ----------------------------------------------------------
 
-    def _take_previous(self) -> Draft | None:
-        """Worker: move the editor slot's draft aside (so new edits can be saved meanwhile)."""
-        draft = self._store.load()
-        if draft is None:
-            return self._store.load(PREVIOUS_SLOT)
-        self._store.save(draft, PREVIOUS_SLOT)
-        self._store.clear()
-        return draft
+    @property
+    def waiting(self) -> int:
+        """How many drafts set aside wait to be offered after the one offered now."""
+        return len(self._waiting)
 
-    def _previous_loaded(self, draft: object) -> None:
-        if draft is not None and not draft.is_empty:  # type: ignore[attr-defined]
-            self.pending = draft  # type: ignore[assignment]
-            self.offered.emit(draft)
+    def has_edit(self) -> bool:
+        """True when the window holds something typed (an identifier or a row)."""
+        return not self.snapshot().is_empty
+
+    def _take_previous(self) -> list[tuple[str, Draft]]:
+        """Worker: move the editor slot's draft aside into a slot of its own (so new edits can
+        be saved meanwhile); returns every draft set aside, oldest first."""
+        draft = self._store.load()
+        if draft is not None:
+            self._store.save(draft, f"{PREVIOUS_SLOT}-{time.time_ns()}")
+            self._store.clear()
+        return self._store.load_all(PREVIOUS_SLOT)
+
+    def _previous_loaded(self, found: object) -> None:
+        for slot, draft in found:  # type: ignore[attr-defined]
+            if draft.is_empty:
+                self.background(lambda slot=slot: self._store.clear(slot))
+            else:
+                self._waiting.append((slot, draft))
+        self._offer_next()
+
+    def _offer_next(self) -> None:
+        self.pending = None
+        if self._waiting:
+            self._pending_slot, self.pending = self._waiting.pop(0)
+            self.offered.emit(self.pending)
 
     def restore(self) -> Draft | None:
-        """Put the earlier session's draft back in the form and the table; returns it."""
-        draft, self.pending = self.pending, None
+        """Put the offered draft back in the form and the table; returns it. What the window
+        held is set aside first (offered after the others), so nothing typed is lost."""
+        draft, slot = self.pending, self._pending_slot
         if draft is None:
             return None
+        if self.has_edit():
+            aside, aside_slot = self.snapshot(), f"{PREVIOUS_SLOT}-{time.time_ns()}"
+            self.background(lambda: self._store.save(aside, aside_slot))
+            self._waiting.append((aside_slot, aside))
         form = self._form
         form.phone_edit.setText(draft.identifiers.get("phone", ""))
         form.email_edit.setText(draft.identifiers.get("email", ""))
@@ -248,15 +276,18 @@ class DraftKeeper(QObject):
         self._model.clear()
         for name, value in draft.rows:
             self._model.add_row(name, value)
-        self.background(lambda: self._store.clear(PREVIOUS_SLOT))
+        self.background(lambda: self._store.clear(slot))
         self.save_now()
         self.restored.emit(draft)
+        self._offer_next()
         return draft
 
     def discard(self) -> None:
-        """Forget the earlier session's draft for good."""
-        self.pending = None
-        self.background(lambda: self._store.clear(PREVIOUS_SLOT))
+        """Forget the offered draft for good (the next one set aside, if any, is offered)."""
+        if self.pending is not None:
+            slot = self._pending_slot
+            self.background(lambda: self._store.clear(slot))
+        self._offer_next()
 
     # --- plumbing -----------------------------------------------------------------------------
 

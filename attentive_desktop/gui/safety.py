@@ -191,12 +191,33 @@ class SafetyNet(QObject):
         assert self._drafts is not None
         self.show_bar(
             "draftOffer",
-            offer_text(draft),
+            offer_text(draft, self._drafts.waiting),
             [
-                ("Restore", "restoreDraftButton", self._drafts.restore),
+                ("Restore", "restoreDraftButton", self._restore_draft),
                 ("Discard", "discardDraftButton", self._drafts.discard),
             ],
             dismiss=False,
+        )
+
+    def _restore_draft(self) -> None:
+        """Restore the offered draft; over an edit typed meanwhile, ask first (that edit is
+        set aside and offered next, but the user should know where it went)."""
+        drafts = self._drafts
+        assert drafts is not None
+        if not drafts.has_edit():
+            drafts.restore()
+            return
+        from attentive_desktop.gui.dialogs import confirm
+
+        confirm(
+            self._window,
+            object_name="restoreOverEdit",
+            title="Restore the kept edit?",
+            text="The window holds an edit you typed since. Restore the kept one in its place?",
+            details="What you typed is set aside and offered back right after, so nothing is lost.",
+            yes_text="Restore",
+            on_yes=drafts.restore,
+            on_no=lambda: self._draft_offered(drafts.pending),
         )
 
     def _run_found(self, found: object) -> None:

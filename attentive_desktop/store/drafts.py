@@ -128,6 +128,21 @@ class DraftStore:
             updated_at=float(updated_at),
         )
 
+    def load_all(self, prefix: str) -> list[tuple[str, Draft]]:
+        """Every readable draft in slot ``prefix`` or in a slot named ``prefix-…``, as
+        (slot, draft) pairs, oldest first."""
+        slots = (
+            self._db.connect()
+            .execute(
+                "SELECT slot FROM drafts WHERE slot = ?1 OR substr(slot, 1, length(?1) + 1) = "
+                "?1 || '-' ORDER BY updated_at, slot",
+                (prefix,),
+            )
+            .fetchall()
+        )
+        found = [(slot, self.load(slot)) for (slot,) in slots]
+        return [(slot, draft) for slot, draft in found if draft is not None]
+
     def clear(self, slot: str = EDITOR_SLOT) -> None:
         """Forget the slot's draft (nothing happens if there is none)."""
         with self._db.transaction() as conn:
