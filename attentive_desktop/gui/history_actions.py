@@ -111,22 +111,50 @@ class HistoryActions(QObject):
             self.message.emit("This request has no user or attributes to load.", "warning")
             return False
         edits = self._model.properties()
+        count = f"{len(edits)} unsent {'edit' if len(edits) == 1 else 'edits'}"
+        question = ""
         if plan.properties is not None and edits and edits != plan.properties:
+            title, yes = "Replace your edits?", "Replace"
+            question = f"Loading this send replaces the {count} in the editor."
+        elif plan.properties is None and edits and (target := self._other_user(plan)):
+            title, yes = "Send your edits to another user?", "Load"
+            question = (
+                f"Loading this request puts {target[1]} in the form: your {count} would then "
+                f"go to {target[1]}, not to {target[0]}."
+            )
+        if question:
             from attentive_desktop.gui.dialogs import confirm
 
-            count = len(edits)
             confirm(
                 self._pane.window(),
                 object_name="replayConfirm",
-                title="Replace your edits?",
-                text=f"Loading this send replaces the {count} unsent "
-                f"{'edit' if count == 1 else 'edits'} in the editor.",
-                yes_text="Replace",
+                title=title,
+                text=question,
+                yes_text=yes,
                 on_yes=lambda: self._load(plan, record),
             )
             return False
         self._load(plan, record)
         return True
+
+    def _other_user(self, plan: ReplayPlan) -> tuple[str, str] | None:
+        """(the form's user, the plan's) when the form names a user and the plan another."""
+        from attentive_desktop.core.identifiers import InvalidIdentifier, UserRef
+
+        form = self._form
+        typed = (form.phone_edit.text(), form.email_edit.text(), form.client_id_edit.text())
+        if not any(t.strip() for t in typed) and not form.custom_identifier_rows():
+            return None  # edits typed before naming anyone: loading the user names them
+        them = UserRef(plan.phone or None, plan.email or None, plan.client_user_id or None)
+        try:
+            now = form.user_ref()
+        except InvalidIdentifier:
+            return "the user typed in the form", them.describe()
+        ids = (now.phone or "", now.email or "", now.client_user_id or "")
+        custom = [(c.name, c.value) for c in now.custom_identifiers]
+        if ids == (plan.phone, plan.email, plan.client_user_id) and custom == plan.custom:
+            return None
+        return now.describe(), them.describe()
 
     def _load(self, plan: ReplayPlan, record: Any) -> None:
         form = self._form
