@@ -36,7 +36,7 @@ def value_hints(name: str, wire: str, known_type: AttributeType | None) -> list[
             (
                 "empty-value",
                 f"'{label}' has no value: an empty text would be sent. What Attentive does with "
-                "it is not documented (it may keep it or refuse it). Type a value, or remove "
+                "it is not documented (it may keep it or refuse it). Enter a value, or remove "
                 "the row.",
             )
         ]
@@ -59,7 +59,7 @@ def value_hints(name: str, wire: str, known_type: AttributeType | None) -> list[
                 "date-like-text",
                 f"'{shown(text)}' looks like a date, but Attentive reads only real dates "
                 f"written YYYY-MM-DD (or ISO-8601 timestamps) as dates: as the first value of "
-                f"'{label}' it would make it a Text attribute for good. Write it as "
+                f"'{label}' it would make it a Text attribute for good. Enter it as "
                 "YYYY-MM-DD.",
             )
         ]
