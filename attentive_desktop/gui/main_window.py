@@ -34,6 +34,7 @@ SHORTCUTS = [
     ("Cancel the request in progress", "Esc"),
     ("New attribute row", "Ctrl+N"),
     ("Remove selected rows", "Ctrl+Delete"),
+    ("Undo removing or pasting rows", "Ctrl+Z"),
     ("Show request", "Ctrl+Shift+R"),
     ("Focus the history filter", "Ctrl+F"),
     ("Show or hide history", "Ctrl+H"),

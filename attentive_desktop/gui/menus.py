@@ -68,6 +68,18 @@ def fill_menus(window: Any, menus: dict[str, QMenu]) -> None:
         "&Paste rows", "pasteRowsAction", None, window.editor.table.paste_from_clipboard
     )
     window.editor.table.rowsPasted.connect(lambda count: _say_pasted(window, count))
+    window.undo_action = action("&Undo", "undoAction", "Ctrl+Z", lambda: _undo(window))
+    undo = window.editor.row_undo
+    undo.changed.connect(lambda what: _undo_offered(window, what))
+    window.editor.model.editsAboutToChange.connect(
+        lambda what: (
+            what == "remove rows"
+            and window.show_message("Rows removed. Ctrl+Z brings them back.", "info")
+        )
+    )
+    _undo_offered(window, undo.next)
+    edit.addAction(window.undo_action)
+    edit.addSeparator()
     for item in (window.new_row_action, window.remove_row_action, window.paste_rows_action):
         edit.addAction(item)
     view = menus["&View"]
@@ -86,9 +98,23 @@ def fill_menus(window: Any, menus: dict[str, QMenu]) -> None:
     )
 
 
+def _undo(window: Any) -> None:
+    undone = window.editor.row_undo.undo()
+    said = {"remove rows": "The removed rows are back.", "paste": "The paste was undone."}
+    window.show_message(said.get(undone, "Nothing to undo."), "info" if undone else "warning")
+
+
+def _undo_offered(window: Any, what: str) -> None:
+    from attentive_desktop.gui.row_undo import UNDO_LABELS
+
+    window.undo_action.setText(UNDO_LABELS.get(what, "&Undo"))
+    window.undo_action.setEnabled(bool(what))
+
+
 def _say_pasted(window: Any, count: int) -> None:
     if count:
-        window.show_message(f"Pasted {count} row{'' if count == 1 else 's'}.", "info")
+        noun = "row" if count == 1 else "rows"
+        window.show_message(f"Pasted {count} {noun}. Ctrl+Z undoes the paste.", "info")
     else:
         window.show_message(
             "Nothing to paste: copy lines of Name⇥Value or Name=Value first.", "warning"

@@ -20,6 +20,7 @@ from attentive_desktop.gui.property_view import (
     PropertyDelegate,
     PropertyTableView,
 )
+from attentive_desktop.gui.row_undo import RowUndo
 from attentive_desktop.gui.theme import set_status_text
 
 
@@ -57,6 +58,7 @@ class PropertyEditor(QWidget):
         super().__init__(parent)
         self.setObjectName("propertyEditor")
         self.model = model
+        self.row_undo = RowUndo(model, self)  # Edit ▸ Undo (gui/menus.py)
         self._sending = False
         self._lookup_running = False
 

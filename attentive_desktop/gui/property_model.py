@@ -22,14 +22,14 @@ from attentive_desktop.gui.property_row import (
     PropertyRow,
     RowState,
     as_mapping,
-    check_text,
+    cell_text,
     findings_tooltip,
     looked_up_plan,
+    mark_verified,
     parse_pasted,
     row_findings,
     row_tooltip,
     severity_of,
-    type_label,
 )
 
 if TYPE_CHECKING:
@@ -65,9 +65,12 @@ class PropertyTableModel(QAbstractTableModel):
 
     Signals:
         findingsChanged(): rows, values or checks changed (re-read has_errors()/warnings()).
+        editsAboutToChange(str what): `remove_rows` or `paste_text` is about to change the
+            user's rows ("remove rows", "paste"), so an undo can keep them (`edit_rows`).
     """
 
     findingsChanged = Signal()
+    editsAboutToChange = Signal(str)
 
     def __init__(self, registry: SchemaView | None = None, parent: QObject | None = None):
         super().__init__(parent)
@@ -188,7 +191,10 @@ class PropertyTableModel(QAbstractTableModel):
 
     def remove_rows(self, rows: Iterable[int]) -> None:
         """Remove the given rows (any order, duplicates and out-of-range ignored)."""
-        for row in sorted({r for r in rows if 0 <= r < len(self._rows)}, reverse=True):
+        gone = sorted({r for r in rows if 0 <= r < len(self._rows)}, reverse=True)
+        if any(self._rows[r].is_edit for r in gone):
+            self.editsAboutToChange.emit("remove rows")
+        for row in gone:
             self.removeRows(row, 1)
 
     def paste_text(self, text: str) -> int:
@@ -198,6 +204,8 @@ class PropertyTableModel(QAbstractTableModel):
         filled, or a row is added.
         """
         pairs = parse_pasted(text)
+        if pairs:
+            self.editsAboutToChange.emit("paste")
         for name, value in pairs:
             target = next((i for i, r in enumerate(self._rows) if name and r.name == name), None)
             if target is None:
@@ -217,6 +225,19 @@ class PropertyTableModel(QAbstractTableModel):
         self._rows, self._findings, self._current, self._looked_up = [], [], {}, False
         self.endResetModel()
         self.findingsChanged.emit()
+
+    def edit_rows(self) -> list[tuple[str, str]]:
+        """The user's rows (every row but the looked-up values left alone), in order."""
+        return [(r.name, r.value) for r in self._rows if not r.from_lookup]
+
+    def set_edit_rows(self, rows: Iterable[tuple[str, str]]) -> None:
+        """Make ``rows`` the user's rows again (an undo); the lookup's values stay listed."""
+        self.beginResetModel()
+        self._rows = [PropertyRow(name, value) for name, value in rows]
+        self._findings = [() for _ in self._rows]
+        self.endResetModel()
+        self._list_looked_up()
+        self._recheck()
 
     def row(self, row: int) -> PropertyRow:
         """A copy of one row (name, value, state, whether it is a looked-up value)."""
@@ -304,16 +325,7 @@ class PropertyTableModel(QAbstractTableModel):
         """Mark rows from a core.verify Verification: verified, stored differently (showing
         what the service stored), mismatched or missing; named rows that were not sent show
         "Unchanged (not sent)". Also updates the Current column with the read-back."""
-        for row in self._rows:
-            if not row.is_named or row.from_lookup:
-                continue
-            outcome = verification.row(row.name)
-            if outcome is None:
-                row.state, row.stored = RowState.NOT_SENT, None
-                continue
-            status, row.stored = outcome.status.name, outcome.stored
-            kept = status in ("VERIFIED", "STORED_DIFFERENTLY")
-            row.state = RowState[status] if kept else RowState.MISMATCH
+        mark_verified(self._rows, verification)
         self.set_current(as_mapping(attributes))
 
     # --- internals ------------------------------------------------------------------------
@@ -326,17 +338,8 @@ class PropertyTableModel(QAbstractTableModel):
         self.findingsChanged.emit()
 
     def _text(self, row: PropertyRow, findings: tuple[Finding, ...], column: int) -> str:
-        if column == NAME:
-            return row.name
-        if column == VALUE:
-            return row.value
-        if column == TYPE:
-            return type_label(row, self._schema)
-        if column == CURRENT:
-            if not row.name or not self._looked_up:
-                return ""
-            return self._current.get(row.name, "—")
-        return check_text(row, findings)
+        current = self._current if self._looked_up else None
+        return cell_text(row, findings, HEADERS[column], self._schema, current)
 
     def _tooltip(self, row: PropertyRow, findings: tuple[Finding, ...], column: int) -> str | None:
         fixed = self._schema is not None and bool(row.name) and bool(self._schema.type_of(row.name))

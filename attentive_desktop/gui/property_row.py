@@ -6,9 +6,13 @@ import enum
 from collections import Counter
 from collections.abc import Iterable, Mapping, Sequence
 from dataclasses import dataclass
+from typing import TYPE_CHECKING
 
 from attentive_desktop.core.attributes import infer_type
 from attentive_desktop.core.validation import Finding, SchemaView, Severity, validate_properties
+
+if TYPE_CHECKING:
+    from attentive_desktop.core.verify import Verification
 
 DUPLICATE_NAME = "duplicate-name"
 """Finding code the editor adds: the same exact name on two rows (an error)."""
@@ -230,3 +234,39 @@ def as_mapping(attributes: Mapping[str, str] | Iterable[tuple[str, str]]) -> dic
     if isinstance(attributes, Mapping):
         return {str(k): str(v) for k, v in attributes.items()}
     return {str(name): str(value) for name, value in attributes}
+
+
+def cell_text(
+    row: PropertyRow,
+    findings: tuple[Finding, ...],
+    header: str,
+    schema: SchemaView | None,
+    current: Mapping[str, str] | None,
+) -> str:
+    """What the ``header`` column shows for ``row`` (``current``: the lookup's values, None
+    before a lookup)."""
+    if header == "Name":
+        return row.name
+    if header == "Value":
+        return row.value
+    if header == "Type":
+        return type_label(row, schema)
+    if header == "Current":
+        return "" if not row.name or current is None else current.get(row.name, "—")
+    return check_text(row, findings)
+
+
+def mark_verified(rows: Iterable[PropertyRow], verification: Verification) -> None:
+    """Set each named edit's state from a core.verify Verification: verified, stored
+    differently (keeping what the service stored), mismatched or missing; a named edit that
+    was not sent is NOT_SENT."""
+    for row in rows:
+        if not row.is_named or row.from_lookup:
+            continue
+        outcome = verification.row(row.name)
+        if outcome is None:
+            row.state, row.stored = RowState.NOT_SENT, None
+            continue
+        status, row.stored = outcome.status.name, outcome.stored
+        kept = status in ("VERIFIED", "STORED_DIFFERENTLY")
+        row.state = RowState[status] if kept else RowState.MISMATCH

@@ -253,7 +253,7 @@ def test_paste_rows_says_what_it_did_and_cancel_waits_for_a_request(qtbot, open_
     assert window.statusBar().currentMessage().startswith("Nothing to paste")
     QGuiApplication.clipboard().setText("VIP\tTRUE\nage=41\n")
     window.paste_rows_action.trigger()
-    assert window.statusBar().currentMessage() == "Pasted 2 rows."
+    assert window.statusBar().currentMessage() == "Pasted 2 rows. Ctrl+Z undoes the paste."
     # Esc cancels a request only while one runs; otherwise it stays with the focused widget.
     assert not window.cancel_action.isEnabled()
     sandbox.set_latency(1.0)
