@@ -12,7 +12,6 @@ scrubbed too. No Qt here: the window and the command line share it.
 
 from __future__ import annotations
 
-import base64
 import contextlib
 import logging
 import os
@@ -25,7 +24,7 @@ from dataclasses import dataclass, field
 from logging.handlers import QueueHandler, QueueListener, RotatingFileHandler
 from pathlib import Path
 
-from attentive_desktop.core.redaction import secret_pattern
+from attentive_desktop.core.redaction import any_form_pattern
 from attentive_desktop.store.paths import FILE_MODE, AppPaths, ensure_private_dir
 
 REDACTED = "[redacted]"
@@ -51,19 +50,6 @@ _API_KEY_PARAM = re.compile(r"(?i)\b((?:api[_-]?key|access[_-]?token)=)(?!\[reda
 def log_file(paths: AppPaths) -> Path:
     """Where the log is written: <data dir>/logs/attentive-desktop.log."""
     return paths.data_dir / LOG_DIR_NAME / LOG_FILE_NAME
-
-
-def _base64_forms(secret: str) -> set[str]:
-    """Base64 (standard and URL-safe) of `secret` at each of the three alignments it can have
-    inside a longer encoded value, minus the edge characters shared with its neighbours."""
-    raw = secret.encode("utf-8")
-    forms = set()
-    for offset in range(3):
-        encoded = base64.b64encode(b"\0" * offset + raw).decode()
-        core = encoded[4 if offset else 0 : -4]
-        if len(core) >= 8:
-            forms.update({core, core.replace("+", "-").replace("/", "_")})
-    return forms
 
 
 class RedactingFilter(logging.Filter):
@@ -125,8 +111,7 @@ class RedactingFilter(logging.Filter):
         with self._lock:
             if key == self._cache[0]:
                 return self._cache[1]
-            alternatives = [secret_pattern(s) for s in sorted(key, key=len, reverse=True)]
-            alternatives += [re.escape(f) for s in key for f in sorted(_base64_forms(s))]
+            alternatives = [any_form_pattern(s) for s in sorted(key, key=len, reverse=True)]
             pattern = re.compile("|".join(alternatives), re.IGNORECASE) if alternatives else None
             self._cache = (key, pattern)
             return pattern

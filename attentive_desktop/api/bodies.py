@@ -9,7 +9,7 @@ from collections.abc import Iterable
 from functools import lru_cache
 from html.parser import HTMLParser
 
-from attentive_desktop.core.redaction import secret_pattern
+from attentive_desktop.core.redaction import any_form_pattern
 
 REDACTED = "[redacted]"
 SERVER_MESSAGE_LIMIT = 300
@@ -23,15 +23,17 @@ _INVISIBLE = frozenset({"Cc", "Cf", "Cs"})
 
 @lru_cache(maxsize=16)
 def _secret_pattern(secret: str) -> re.Pattern[str]:
-    # A server echoing the key escaped or encoded still has it redacted. Cached: building
-    # the pattern took ~0.7 ms, and every request redacts its URL, bodies and error (a bulk
-    # run's sending threads spent a third of their CPU here, competing with the GUI thread
-    # for the GIL). The cache lives in memory only, next to the key the client holds anyway.
-    return re.compile(secret_pattern(secret), re.IGNORECASE)
+    # A server echoing the key escaped or encoded (base64 too) still has it redacted.
+    # Cached: building the pattern took ~0.7 ms, and every request redacts its URL, bodies
+    # and error (a bulk run's sending threads spent a third of their CPU here, competing with
+    # the GUI thread for the GIL). The cache lives in memory only, next to the key the client
+    # holds anyway.
+    return re.compile(any_form_pattern(secret), re.IGNORECASE)
 
 
 def redact(text: str, secrets: Iterable[str]) -> str:
-    """Replace every occurrence of each secret (raw or percent-encoded) with a marker."""
+    """Replace every occurrence of each secret (raw, escaped, encoded or base64) with a
+    marker."""
     for secret in secrets:
         if secret:
             text = _secret_pattern(secret).sub(REDACTED, text)
