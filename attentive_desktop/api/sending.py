@@ -49,11 +49,11 @@ class Call:
 
 @dataclass(frozen=True)
 class Reply:
-    """A successful response: status, headers and the body as bytes and text."""
+    """A successful response: status, headers and the body's text (with the API key
+    redacted)."""
 
     status: int
     headers: httpx.Headers
-    content: bytes
     text: str
 
 
@@ -227,7 +227,9 @@ class Sender:
             if 200 <= status <= 299 and call.method == "GET" and looks_like_html(body_text):
                 error = self._web_page_error(status, body_text)
             elif 200 <= status <= 299:
-                reply = Reply(status, response.headers, response.content, body_text)
+                # What callers parse (a lookup's values, /me) never holds the key, even when a
+                # server or proxy echoes the request back into a success.
+                reply = Reply(status, response.headers, self._safe(body_text))
             else:
                 error = error_for_response(
                     status,
