@@ -202,7 +202,7 @@ def build_window(
     history_proxy = HistoryFilterProxy()
     history_proxy.setSourceModel(history_model)
     api.historyRecorded.connect(history_model.prepend)
-    property_model = PropertyTableModel(schema)
+    property_model = PropertyTableModel(schema, keys=api.known_keys)
     keychain = SerialCalls("attentive-keychain")
     session: Session | None = None
 

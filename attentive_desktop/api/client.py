@@ -38,6 +38,7 @@ from attentive_desktop.core.identifiers import (
     normalize_email,
     normalize_phone,
 )
+from attentive_desktop.core.key_in_values import key_findings
 from attentive_desktop.core.validation import (
     SchemaView,
     Severity,
@@ -249,8 +250,9 @@ class AttentiveClient:
     ) -> None:
         """Set (upsert) custom attributes on a user (POST /attributes/custom).
 
-        The properties are validated first (with `schema` when given); any error raises
-        InvalidRequest with the findings and nothing is sent. Warnings do not block.
+        The properties are validated first (with `schema` when given), and a name or value
+        holding the API key is an error; any error raises InvalidRequest with the findings and
+        nothing is sent. Warnings do not block.
         """
         try:
             ref = user if isinstance(user, UserRef) else _user_from_mapping(user)
@@ -262,6 +264,8 @@ class AttentiveClient:
             raise InvalidRequest("There are no attributes to send.")
         findings = validate_properties(properties, schema)
         errors = [f for f in findings if f.severity is Severity.ERROR]
+        if isinstance(properties, Mapping):  # a pasted key never reaches a profile
+            errors = key_findings(properties, (self._sender_options["api_key"],)) + errors
         if errors:
             more = f" ({len(errors) - 1} more problems.)" if len(errors) > 1 else ""
             raise InvalidRequest(errors[0].message + more, findings=errors)

@@ -27,6 +27,7 @@ if TYPE_CHECKING:
 log = logging.getLogger(__name__)
 
 DEBOUNCE_MS = 400
+KEY_REMOVED = "[API key removed]"
 PREVIOUS_SLOT = "previous"  # and "previous-<ns>": one slot per draft set aside
 REFUSED = frozenset(
     {"bad-request", "unauthorized", "access-denied", "not-found", "rate-limited", "invalid"}
@@ -58,6 +59,13 @@ def offer_text(draft: Draft, more: int = 0) -> str:
         f"Your unsent edit for {draft.describe()}{account}, {rows} {noun}, was kept. "
         f"Restore it?{after}"
     )
+
+
+def _without_keys(text: str, keys: list[str]) -> str:
+    """``text`` with any API key pasted into it by mistake removed: a draft is a file."""
+    for key in keys:
+        text = text.replace(key, KEY_REMOVED)
+    return text
 
 
 class DraftKeeper(QObject):
@@ -142,10 +150,11 @@ class DraftKeeper(QObject):
         }
         custom = tuple(row.pair() for row in form.custom_identifier_rows())
         rows = []
+        keys = [key for key in self._api.known_keys() if key]
         for index in range(self._model.rowCount()):
             row = self._model.row(index)
             if row.is_edit:  # a looked-up value left as it was is the user's, not an edit
-                rows.append((row.name, row.value))
+                rows.append((_without_keys(row.name, keys), _without_keys(row.value, keys)))
         return Draft(
             account=self._account() or "",
             identifiers={k: v for k, v in identifiers.items() if v},

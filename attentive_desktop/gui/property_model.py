@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import dataclasses
 import json
-from collections.abc import Iterable, Mapping
+from collections.abc import Callable, Iterable, Mapping, Sequence
 from typing import TYPE_CHECKING, Any
 
 from PySide6.QtCore import (
@@ -72,9 +72,16 @@ class PropertyTableModel(QAbstractTableModel):
     findingsChanged = Signal()
     editsAboutToChange = Signal(str)
 
-    def __init__(self, registry: SchemaView | None = None, parent: QObject | None = None):
+    def __init__(
+        self,
+        registry: SchemaView | None = None,
+        parent: QObject | None = None,
+        *,
+        keys: Callable[[], Sequence[str]] = tuple,
+    ):
         super().__init__(parent)
         self._schema = registry
+        self._keys = keys  # the API keys in use: a row holding one is an error
         self._rows: list[PropertyRow] = []
         self._findings: list[tuple[Finding, ...]] = []
         self._current: dict[str, str] = {}
@@ -394,7 +401,7 @@ class PropertyTableModel(QAbstractTableModel):
 
     def _recheck(self) -> None:
         """Re-run the checks; rows whose findings changed get a dataChanged."""
-        fresh = row_findings(self._rows, self._schema)
+        fresh = row_findings(self._rows, self._schema, self._keys())
         changed = [
             i for i, f in enumerate(fresh) if i >= len(self._findings) or f != self._findings[i]
         ]

@@ -9,6 +9,7 @@ from dataclasses import dataclass
 from typing import TYPE_CHECKING
 
 from attentive_desktop.core.attributes import infer_type
+from attentive_desktop.core.key_in_values import holds_key, key_finding
 from attentive_desktop.core.validation import Finding, SchemaView, Severity, validate_properties
 
 if TYPE_CHECKING:
@@ -76,9 +77,10 @@ def type_label(row: PropertyRow, schema: SchemaView | None) -> str:
 
 
 def row_findings(
-    rows: Sequence[PropertyRow], schema: SchemaView | None
+    rows: Sequence[PropertyRow], schema: SchemaView | None, keys: Sequence[str] = ()
 ) -> list[tuple[Finding, ...]]:
-    """The findings of every row, in row order (errors first within a row).
+    """The findings of every row, in row order (errors first within a row); a row holding
+    one of ``keys`` (the API keys in use) is an error first of all.
 
     Core validation runs over the first row of each exact name, so case collisions between
     rows are found as they would be in one request; a later row with the same exact name is
@@ -106,6 +108,8 @@ def row_findings(
             findings = list(grouped.get(row.name, ()))
         if counts[row.name] > 1:
             findings.insert(0, _duplicate(row.name, counts[row.name]))
+        if keys and (holds_key(row.name, keys) or holds_key(row.value, keys)):
+            findings.insert(0, key_finding(row.name))
         result.append(tuple(findings))
     return result
 
