@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import re
 import unicodedata
 from collections.abc import Iterable
 from dataclasses import dataclass
@@ -28,6 +29,11 @@ class InvalidIdentifier(ValueError):
         return self.message
 
 
+_EXTENSION = re.compile(r"(?i)(?:;ext=|[\s,]*(?:ext\.?|extension|x|#))\s*\d+\s*$")
+"""An extension at the end of a phone number ("ext. 12", "x12", ";ext=12"), refused later
+with its own reason rather than as letters."""
+
+
 def normalize_phone(text: str, region: str = "US") -> str:
     """Return ``text`` as an E.164 phone number ("(415) 555-0100" → "+14155550100").
 
@@ -45,18 +51,32 @@ def normalize_phone(text: str, region: str = "US") -> str:
     if region_code not in phonenumbers.SUPPORTED_REGIONS:
         region_code = ""
     expected = _expected_phone_format(region_code)
+    quoted = shown(text.strip())
+    letters = {ch for ch in _EXTENSION.sub("", text) if ch.isalpha()}
+    if letters:
+        # phonenumbers reads letters as keypad digits: "555-O1OO" would be someone's number.
+        hint = " (an O for a 0?)" if letters <= set("OoIl") else ""  # look-alike digits
+        raise InvalidIdentifier(
+            "phone",
+            f"The phone number '{quoted}' contains letters{hint}. Use digits only. {expected}",
+        )
     try:
         number = phonenumbers.parse(text.strip(), region_code or None)
     except phonenumbers.NumberParseException:
         number = None
     if number is None or not phonenumbers.is_valid_number(number):
-        raise InvalidIdentifier(
-            "phone", f"The phone number '{shown(text.strip())}' is not valid. {expected}"
-        )
+        reason = phonenumbers.ValidationResult
+        possible = phonenumbers.is_possible_number_with_reason(number) if number else None
+        problem = {
+            reason.TOO_SHORT: "is too short (is the area code missing?)",
+            reason.IS_POSSIBLE_LOCAL_ONLY: "is too short (is the area code missing?)",
+            reason.TOO_LONG: "is too long",
+        }.get(possible, "is not valid")  # type: ignore[arg-type]
+        raise InvalidIdentifier("phone", f"The phone number '{quoted}' {problem}. {expected}")
     if number.extension:
         raise InvalidIdentifier(
             "phone",
-            f"The phone number '{shown(text.strip())}' has an extension, which cannot receive "
+            f"The phone number '{quoted}' has an extension, which cannot receive "
             f"texts. Remove the extension. {expected}",
         )
     return phonenumbers.format_number(number, phonenumbers.PhoneNumberFormat.E164)

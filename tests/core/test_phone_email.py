@@ -95,6 +95,21 @@ def test_phone_that_is_not_text_is_refused() -> None:
     assert caught.value.field == "phone"
 
 
+@pytest.mark.parametrize(
+    ("text", "reason"),
+    [
+        ("415-555-O1OO", "contains letters (an O for a 0?)"),  # keypad would read 6166
+        ("1-800-FLOWERS", "contains letters. Use digits only."),
+        ("555-0100", "is too short (is the area code missing?)"),
+        ("+1 415 555 01000000", "is too long"),
+    ],
+)
+def test_invalid_phone_says_why(text: str, reason: str) -> None:
+    with pytest.raises(InvalidIdentifier) as refused:
+        normalize_phone(text, "US")
+    assert reason in refused.value.message
+
+
 def test_phone_with_extension_is_refused() -> None:
     with pytest.raises(InvalidIdentifier, match="extension") as caught:
         normalize_phone("(415) 555-0100 ext. 12")
