@@ -4,8 +4,10 @@ from __future__ import annotations
 
 from typing import TYPE_CHECKING
 
-from PySide6.QtCore import Signal
+from PySide6.QtCore import QEvent, QObject, Qt, Signal
+from PySide6.QtGui import QKeyEvent
 from PySide6.QtWidgets import (
+    QApplication,
     QComboBox,
     QFormLayout,
     QHBoxLayout,
@@ -92,6 +94,7 @@ class LookupForm(QWidget):
         self.by_combo.addItem("Email", "email")
         self.by_label = QLabel("Look up &by", self)
         self.by_label.setBuddy(self.by_combo)
+        self.by_combo.installEventFilter(self)  # Enter on the closed choice looks up too
 
         form = QFormLayout()
         form.setFieldGrowthPolicy(QFormLayout.FieldGrowthPolicy.ExpandingFieldsGrow)
@@ -168,7 +171,9 @@ class LookupForm(QWidget):
         row.name_edit.setText(name)
         row.value_edit.setText(value)
         row.removeRequested.connect(self.remove_custom_identifier)
-        row.value_edit.returnPressed.connect(self.lookupRequested)
+        for edit in (row.name_edit, row.value_edit):
+            edit.returnPressed.connect(self.lookupRequested)
+            edit.textChanged.connect(lambda _text, edit=edit: self._mark(edit, None))
         # (the "Look up by" choice is the form's last field; hidden, Tab skips it)
         before = self._rows[-1].remove_button if self._rows else self.by_combo
         self._rows.append(row)
@@ -188,9 +193,27 @@ class LookupForm(QWidget):
     def remove_custom_identifier(self, row: CustomIdentifierRow) -> None:
         """Remove one custom identifier row."""
         if row in self._rows:
+            had_focus = row.isAncestorOf(QApplication.focusWidget())
+            index = self._rows.index(row)
             self._rows.remove(row)
             self.custom_box.removeWidget(row)
+            row.hide()
             row.deleteLater()
+            if had_focus:  # to the row above's Remove, else Add: never to nowhere
+                above = self._rows[index - 1].remove_button if index else None
+                (above or self.add_identifier_button).setFocus()
+
+    def eventFilter(self, watched: QObject, event: QEvent) -> bool:
+        """Enter on the closed "Look up by" choice looks up, as in the fields."""
+        if (
+            watched is self.by_combo
+            and event.type() == QEvent.Type.KeyPress
+            and isinstance(event, QKeyEvent)
+            and event.key() in (Qt.Key.Key_Return, Qt.Key.Key_Enter)
+        ):
+            self.lookupRequested.emit()
+            return True
+        return super().eventFilter(watched, event)
 
     def custom_identifier_rows(self) -> list[CustomIdentifierRow]:
         """The custom identifier rows, in order."""
@@ -214,6 +237,7 @@ class LookupForm(QWidget):
                 self.phone_status.setWordWrap(False)  # short; wrapping here would split it
                 set_status_text(self.phone_status, f"✓ Reads as {e164}", "ok")
                 self._mark(self.phone_edit, None)
+                self.phone_edit.setAccessibleDescription(f"Reads as {e164}")  # screen readers
         self._update_choice()
 
     def _email_changed(self, text: str = "", *, check: bool = False) -> None:
@@ -291,6 +315,17 @@ class LookupForm(QWidget):
             self.set_status(exc.message, "error")
             if exc.field == "clientUserId":
                 self.client_id_edit.setFocus()
+            elif exc.field == "customIdentifiers" and (half := self._half_filled()) is not None:
+                self._mark(half, exc.message)
+                half.setFocus()
+
+    def _half_filled(self) -> QLineEdit | None:
+        """The empty field of the first custom identifier row with only one part filled."""
+        for row in self._rows:
+            name, value = (text.strip() for text in row.pair())
+            if bool(name) != bool(value):
+                return row.value_edit if name else row.name_edit
+        return None
 
     def set_status(self, text: str, kind: str = "info") -> None:
         """Show the outcome of the last lookup under the button."""

@@ -29,7 +29,7 @@ def test_phone_is_normalised_live_and_the_result_shown(form, qtbot):
 def test_invalid_phone_is_marked_at_the_field_with_the_reason(form, qtbot):
     qtbot.keyClicks(form.phone_edit, "555")
     assert form.phone_edit.property("invalid") is True
-    assert "not valid" in form.phone_status.text()
+    assert "too short" in form.phone_status.text()  # the reason, not just "not valid"
     assert form.phone_edit.toolTip() == form.phone_status.text()
     with pytest.raises(InvalidIdentifier):
         form.lookup_query()
@@ -100,3 +100,16 @@ def test_half_filled_custom_identifier_is_refused(form):
     with pytest.raises(InvalidIdentifier):
         form.user_ref()
     assert "has no value" in form.status_label.text()
+
+
+@pytest.mark.parametrize("typed", ["415-555-O1OO", "(415) 555-OIOO"])
+def test_letters_are_refused_rather_than_read_as_keypad_digits(form, qtbot, typed):
+    qtbot.keyClicks(form.phone_edit, typed)
+    assert "contains letters" in form.phone_status.text()
+    assert "Reads as" not in form.phone_status.text()
+    assert form.phone_edit.property("invalid") is True
+
+
+def test_the_e164_reading_is_the_phone_fields_accessible_description(form, qtbot):
+    qtbot.keyClicks(form.phone_edit, "(415) 555-0100")
+    assert form.phone_edit.accessibleDescription() == "Reads as +14155550100"
