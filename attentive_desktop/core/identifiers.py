@@ -82,6 +82,17 @@ def normalize_phone(text: str, region: str = "US") -> str:
     return phonenumbers.format_number(number, phonenumbers.PhoneNumberFormat.E164)
 
 
+def phone_regions() -> list[tuple[str, int]]:
+    """Every region a number typed without "+" can be read in: (ISO code, calling code),
+    sorted by code."""
+    import phonenumbers
+
+    return sorted(
+        (code, phonenumbers.country_code_for_region(code))
+        for code in phonenumbers.SUPPORTED_REGIONS
+    )
+
+
 def _expected_phone_format(region: str) -> str:
     import phonenumbers
 

@@ -137,6 +137,12 @@ class BulkAction(QObject):
         import attentive_desktop.gui.bulk_session
         import attentive_desktop.gui.dialogs  # noqa: F401
 
+    def set_region(self, region: str) -> None:
+        """Read numbers without "+" in ``region`` from the next check or run on."""
+        self._region = region
+        if self.session is not None:
+            self.session.set_region(region)
+
     def _import_dialog(self) -> None:
         import attentive_desktop.gui.bulk_dialog
         import attentive_desktop.store.journal  # noqa: F401

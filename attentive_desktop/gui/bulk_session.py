@@ -261,6 +261,10 @@ class BulkSession(QObject):
         """True while a job is queued or running."""
         return bool(self._jobs)
 
+    def set_region(self, region: str) -> None:
+        """Read numbers without "+" in ``region`` from the next check or run on."""
+        self._region = region
+
     def is_running(self) -> bool:
         """True while a run is queued or sending."""
         return any(kind == "run" for kind, _done in self._jobs.values())

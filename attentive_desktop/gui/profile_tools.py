@@ -299,10 +299,19 @@ class ProfileTools(QObject):
 
         dialog = PreferencesDialog(self.settings, self.privacy, self.window)
         dialog.retentionChanged.connect(lambda _days: self.apply_retention())
+        dialog.regionChanged.connect(self.use_region)
         dialog.finished.connect(dialog.deleteLater)
         self.dialog = dialog
         dialog.open()
         return dialog
+
+    def use_region(self, region: str) -> None:
+        """Read phone numbers typed without "+" as numbers of ``region`` from now on."""
+        self.window.form.set_region(region)
+        bulk = getattr(self.window, "bulk", None)
+        if bulk is not None:
+            bulk.set_region(region)
+        self.window.show_message(f"Phone numbers without + now read as {region} numbers.", "ok")
 
     def about(self) -> None:
         """Help ▸ About (as `about_box` once open). It names the keychain in use, which the

@@ -233,3 +233,19 @@ def test_retention_prunes_old_rows_off_the_gui_thread(qtbot, tools_window):  # n
     dialog.save()
     qtbot.waitUntil(lambda: store.get(old_id) is None, timeout=WAIT)
     assert session.window.settings.get("history_retention_days") == 30
+
+
+def test_preferences_choose_the_region_of_numbers_typed_without_a_plus(qtbot, tools_window):  # noqa: F811
+    session = tools_window()
+    window = session.window
+    window.form.phone_edit.setText("020 7946 0958")  # a London number, written as in the UK
+    assert "Reads as" not in window.form.phone_status.text()  # not a US number
+    dialog = window.profile_tools.open_preferences()
+    combo = dialog.region_combo
+    assert combo.currentData() == "US"
+    assert combo.findText("United Kingdom (GB, +44)") >= 0  # named in words, with its code
+    combo.setCurrentIndex(combo.findData("GB"))
+    dialog.save()
+    assert window.settings.get("default_region") == "GB"
+    assert window.form.phone_status.text() == "✓ Reads as +442079460958"
+    assert "GB" in window.statusBar().currentMessage()
