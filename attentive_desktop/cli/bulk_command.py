@@ -106,6 +106,8 @@ def _dry_run(args: argparse.Namespace, path: Path) -> int:
         counts = ", ".join(f"{code} {n}" for code, n in sorted(report.counts.items()))
         found = f"{_plural(report.errors, 'error')}, {_plural(report.warnings, 'warning')}"
         print(f"{found}{': ' + counts if counts else ''}.")
+        if report.header_blocks:
+            print("The header has an error: no row can be sent until it is fixed.")
         print("Dry run: no request was sent.")
     return EXIT_OK if report.ok else EXIT_USAGE
 

@@ -315,6 +315,11 @@ class CheckReport:
         return self.severities["warning"]
 
     @property
+    def header_blocks(self) -> bool:
+        """True when the header has an error: no row can be sent until it is fixed."""
+        return self.layout is not None and self.layout.fatal
+
+    @property
     def ok(self) -> bool:
         """True when the file can be run: a usable header and no invalid row."""
         fatal = self.layout is None or self.layout.fatal
@@ -359,7 +364,7 @@ def check_file(
                     report.invalid += 1
                 elif row.empty:
                     report.empty += 1
-                else:
+                elif not reader.layout.fatal:  # a header error stops every row
                     report.sendable += 1
                 if any(p.severity == "warning" for p in row.problems):
                     report.rows_with_warnings += 1

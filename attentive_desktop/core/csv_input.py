@@ -64,8 +64,9 @@ class Problem:
     message: str
 
     def describe(self) -> str:
-        """The message prefixed with where it is: "Row 7, column 'phone': …"."""
-        where = "File" if self.row == 0 else f"Row {self.row}"
+        """The message prefixed with where it is: "Row 7, column 'phone': …" ("Header" for
+        row 1, "File" for the file as a whole)."""
+        where = {0: "File", 1: "Header"}.get(self.row, f"Row {self.row}")
         if self.column:
             where += f", column '{shown(self.column)}'"
         return f"{where}: {self.message}"

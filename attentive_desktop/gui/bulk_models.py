@@ -195,6 +195,8 @@ def describe_check(report: Any) -> str:
         f"{report.empty:,} with nothing to send. {report.errors:,} errors, "
         f"{report.warnings:,} warnings{': ' + counts if counts else ''}."
     )
+    if report.header_blocks:
+        text += " The header has an error: no row can be sent until it is fixed."
     if report.dropped:
         text += f" The first {len(report.problems):,} problems are listed."
     return text + " Nothing was sent."

@@ -185,7 +185,7 @@ def test_problem_rows_are_reported_by_row_before_sending_and_only_good_rows_go(
         assert_plain(message, strict_api.write_key)
     assert set(by_row) == {"3", "4", "5", "6"}, problems
     assert [(c, s) for c, s, _m in by_row["3"]] == [("phone", "error")]
-    assert "12345" in by_row["3"][0][2] and "not valid" in by_row["3"][0][2]
+    assert "12345" in by_row["3"][0][2] and "too short" in by_row["3"][0][2]
     assert [(c, s) for c, s, _m in by_row["4"]] == [("email", "error")]
     assert "space" in by_row["4"][0][2]
     assert [(c, s) for c, s, _m in by_row["5"]] == [("Tier", "error")]
@@ -270,7 +270,7 @@ def test_a_duplicate_row_is_flagged_and_not_sent_twice(qtbot, open_window, stric
     assert not shortfalls, "; ".join(shortfalls)
 
 
-def test_a_201_character_name_is_reported_on_row_1_and_nothing_is_sent(
+def test_a_201_character_name_is_reported_on_the_header_and_nothing_is_sent(
     qtbot, open_window, strict_api, tmp_path
 ):
     window = open_window().window
@@ -284,14 +284,15 @@ def test_a_201_character_name_is_reported_on_row_1_and_nothing_is_sent(
     )
     dialog = open_bulk(qtbot, window)
     summary = choose_file(qtbot, dialog, path)
-    assert "Row 1" in summary and "201 characters" in summary, summary
+    assert "Header" in summary and "201 characters" in summary, summary
     assert not ui.button(dialog, "Start…").isEnabled()  # the file cannot be sent as it is
-    _check, problems = dry_run(qtbot, dialog)
+    check, problems = dry_run(qtbot, dialog)
     assert [(r, c, s) for r, c, s, _m in problems] == [("1", long_name, "error")], problems
     message = problems[0][3]
     assert "201 characters" in message and "at most 200" in message
     assert_plain(message, strict_api.write_key)
     assert not ui.button(dialog, "Start…").isEnabled()
+    assert "0 ready to send" in check and "no row can be sent until it is fixed" in check, check
     assert posts(strict_api) == []
 
     # 200 characters is still fine: the same file with the name one character shorter goes.
