@@ -297,6 +297,8 @@ class CheckReport:
     sendable: int = 0
     invalid: int = 0
     empty: int = 0
+    blocked: int = 0
+    """Rows that would be ready to send but for an error in the header."""
     rows_with_warnings: int = 0
     counts: Counter[str] = field(default_factory=Counter)
     severities: Counter[str] = field(default_factory=Counter)
@@ -364,7 +366,9 @@ def check_file(
                     report.invalid += 1
                 elif row.empty:
                     report.empty += 1
-                elif not reader.layout.fatal:  # a header error stops every row
+                elif reader.layout.fatal:  # a header error stops every row
+                    report.blocked += 1
+                else:
                     report.sendable += 1
                 if any(p.severity == "warning" for p in row.problems):
                     report.rows_with_warnings += 1

@@ -33,6 +33,9 @@ _EXTENSION = re.compile(r"(?i)(?:;ext=|[\s,]*(?:ext\.?|extension|x|#))\s*\d+\s*$
 """An extension at the end of a phone number ("ext. 12", "x12", ";ext=12"), refused later
 with its own reason rather than as letters."""
 
+_TEL_URI = re.compile(r"(?i)^\s*tel:")
+"""A "tel:" link prefix (RFC 3966), as copied from a web page or an email signature."""
+
 
 def normalize_phone(text: str, region: str = "US") -> str:
     """Return ``text`` as an E.164 phone number ("(415) 555-0100" → "+14155550100").
@@ -52,7 +55,7 @@ def normalize_phone(text: str, region: str = "US") -> str:
         region_code = ""
     expected = _expected_phone_format(region_code)
     quoted = shown(text.strip())
-    letters = {ch for ch in _EXTENSION.sub("", text) if ch.isalpha()}
+    letters = {ch for ch in _EXTENSION.sub("", _TEL_URI.sub("", text)) if ch.isalpha()}
     if letters:
         # phonenumbers reads letters as keypad digits: "555-O1OO" would be someone's number.
         hint = " (an O for a 0?)" if letters <= set("OoIl") else ""  # look-alike digits

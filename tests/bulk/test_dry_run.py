@@ -33,7 +33,7 @@ def test_dry_run_finds_every_planted_problem(write_csv):
     assert report.counts["bad-phone"] == 1 and report.counts["ragged-row"] == 1
     # Row 2 is fine, but the header's errors stop every row: none is ready to send.
     assert (report.rows, report.sendable, report.invalid, report.empty) == (7, 0, 5, 1)
-    assert report.header_blocks
+    assert report.header_blocks and report.blocked == 1  # row 2, stopped by the header
     assert report.errors == 7 and not report.ok
     assert report.layout is not None and report.layout.fatal
 

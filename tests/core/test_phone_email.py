@@ -32,6 +32,8 @@ from attentive_desktop.core.identifiers import InvalidIdentifier, normalize_emai
         ("030 12345678", "DE", "+493012345678"),
         ("06 12 34 56 78", "FR", "+33612345678"),
         ("(415) 555-0100", "us", "+14155550100"),  # region case does not matter
+        ("tel:+1-415-555-0100", "US", "+14155550100"),  # a link copied from a web page
+        ("TEL:+14155550100", "US", "+14155550100"),
         ("+14155550100", "", "+14155550100"),  # no region: international numbers still work
     ],
 )

@@ -43,7 +43,8 @@ def _assert_problem(problem: Problem, rows_in_file: int | None = None) -> None:
     assert FIX.search(message), f"no fix in {message!r}"
     assert not LEAKS.search(message), problem
     where = problem.describe()
-    assert where.startswith("File: " if problem.row == 0 else f"Row {problem.row}"), where
+    expected = {0: "File: ", 1: "Header"}.get(problem.row, f"Row {problem.row}")
+    assert where.startswith(expected), where
 
 
 def _check_everything(path: Path) -> list[Problem]:
@@ -52,7 +53,8 @@ def _check_everything(path: Path) -> list[Problem]:
     report = check_file(path)
     for problem in report.problems:
         _assert_problem(problem, lines)
-    assert report.rows == report.sendable + report.invalid + report.empty
+    assert report.rows == report.sendable + report.invalid + report.empty + report.blocked
+    assert report.blocked == 0 or report.header_blocks
     try:
         with BulkCsvReader(path) as reader:
             for row in reader.rows():
@@ -214,7 +216,7 @@ def test_the_dry_run_command_reports_problems_without_a_traceback(data, capsys) 
     out, err = capsys.readouterr()
     assert code == 2
     assert "Traceback" not in out + err
-    assert re.search(r"^(Row \d+|File)\b", out + err, re.MULTILINE), out + err
+    assert re.search(r"^(Row \d+|File|Header)\b", out + err, re.MULTILINE), out + err
 
 
 # --- a million empty lines ------------------------------------------------------------------
