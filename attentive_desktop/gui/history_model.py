@@ -29,6 +29,7 @@ from attentive_desktop.gui.cells import (
     status_foreground,
 )
 from attentive_desktop.gui.history_match import record_matches
+from attentive_desktop.store.history_order import NEWEST_FIRST, HistoryOrder
 
 if TYPE_CHECKING:
     from attentive_desktop.gui.history_service import HistoryService
@@ -50,6 +51,19 @@ HEADERS = (
     "Account",
     "OS user",
 )
+SORT_COLUMNS = (
+    "time",
+    "method",
+    "endpoint",
+    "user",
+    "status",
+    "duration",
+    "attempts",
+    "user_agent",
+    "account",
+    "os_user",
+)
+"""The HistoryOrder column of each table column."""
 OPTIONAL_COLUMNS = (ACCOUNT, OS_USER)
 """Columns the history pane hides until the user asks for them (header context menu)."""
 _MASKED_ROLES = (
@@ -96,8 +110,10 @@ class HistoryTableModel(QAbstractTableModel):
     """Request history, newest first, loaded page by page (200 rows) through a HistoryService.
 
     Nothing here touches the database: pages and counts are requested from the service and
-    arrive as signals. A filter change starts a new generation; pages of older generations are
-    dropped. Live rows come in with `prepend(record)` and obey the active filter.
+    arrive as signals. A filter or sort change starts a new generation; pages of older
+    generations are dropped. `sort` orders the whole history in the database, not the rows
+    loaded so far. Live rows come in with `prepend(record)`, obey the active filter and land
+    where the order puts them.
 
     Signals:
         totalChanged(int): rows matching the filter (-1 while unknown)
@@ -115,6 +131,8 @@ class HistoryTableModel(QAbstractTableModel):
         self._filter = ""
         self._history_filter: HistoryFilter | None = None
         self._masked = False
+        self._order = NEWEST_FIRST
+        self._arrived_while_loading: list[HistoryRecord] = []
         self._generation = 0
         self._loading = False
         self._exhausted = False
@@ -152,6 +170,21 @@ class HistoryTableModel(QAbstractTableModel):
         self._history_filter = None if flt is None or flt.is_empty else flt
         self._filter = flt.text if flt is not None else ""
         self.refresh()
+
+    @property
+    def order(self) -> HistoryOrder:
+        """The order the rows are listed in (newest first until `sort` is called)."""
+        return self._order
+
+    def sort(self, column: int, order: Qt.SortOrder = Qt.SortOrder.AscendingOrder) -> None:
+        """List the whole history by `column` (-1: newest first), reloading from the top."""
+        if 0 <= column < len(SORT_COLUMNS):
+            wanted = HistoryOrder(SORT_COLUMNS[column], order == Qt.SortOrder.DescendingOrder)
+        else:
+            wanted = NEWEST_FIRST
+        if wanted != self._order:
+            self._order = wanted
+            self.refresh()
 
     def history_filter(self) -> HistoryFilter | None:
         """The active history-tools filter, or None (plain text filter or none)."""
@@ -195,10 +228,16 @@ class HistoryTableModel(QAbstractTableModel):
                 return
         elif not matches_filter(record, self._filter):
             return
-        position = next((i for i, r in enumerate(self._rows) if r.id < record.id), None)
+        before = self._order.comes_before
+        position = next((i for i, r in enumerate(self._rows) if before(record, r)), None)
         if position is None:
+            if self._loading:
+                # The page on its way may have been read before this record was stored:
+                # place it again once the page is in.
+                self._arrived_while_loading.append(record)
+                return
             if not self._exhausted:
-                return  # older than everything loaded: a later page brings it
+                return  # listed below everything loaded: a later page brings it
             position = len(self._rows)
         self.beginInsertRows(QModelIndex(), position, position)
         self._rows.insert(position, record)
@@ -268,22 +307,14 @@ class HistoryTableModel(QAbstractTableModel):
         if self._loading or self._exhausted:
             return
         self._set_loading(True)
-        before = self._rows[-1].id if self._rows else None
-        if self._history_filter is not None:
-            self._service.request_search(
-                self._history_filter,
-                PAGE_SIZE,
-                generation=self._generation,
-                before_id=before,
-                offset=len(self._rows),
-            )
-            return
-        self._service.request_page(
-            len(self._rows),
+        self._service.request_ordered_page(
+            self._order,
+            self._rows[-1] if self._rows else None,
             PAGE_SIZE,
-            self._filter or None,
+            text=self._filter or None,
+            flt=self._history_filter,
             generation=self._generation,
-            before_id=before,
+            offset=len(self._rows),
         )
 
     @Slot(int, int, object)
@@ -302,6 +333,10 @@ class HistoryTableModel(QAbstractTableModel):
             self._exhausted = True
             self._set_total(len(self._rows))
         self._set_loading(False)
+        arrived, self._arrived_while_loading = self._arrived_while_loading, []
+        for record in arrived:
+            if record.id not in self._ids:
+                self.prepend(record)
 
     @Slot(int, int)
     def _on_count(self, generation: int, count: int) -> None:
@@ -364,10 +399,11 @@ def _tooltip(record: HistoryRecord, column: int) -> str | None:
 
 
 class HistoryFilterProxy(QSortFilterProxyModel):
-    """Sorts the loaded history rows by raw values (time, status, duration…) for the view.
+    """The view's window on a HistoryTableModel.
 
-    Filtering happens in HistoryTableModel (in the database); this proxy only sorts, and
-    passes fetchMore through to the source model.
+    Filtering and sorting happen in HistoryTableModel, in the database, so they cover every
+    row and not only the pages loaded: `sort` (a header click) is passed on to it and the
+    proxy keeps its order. Over any other model the proxy sorts by raw values (SortRole).
     """
 
     def __init__(self, parent: QObject | None = None) -> None:
@@ -379,6 +415,13 @@ class HistoryFilterProxy(QSortFilterProxyModel):
         # One call into Python per cell, not per role (see gui/cells.py).
         source, model = self.mapToSource(index), self.sourceModel()
         answer_roles(roleDataSpan, lambda role: model.data(source, role))
+
+    def sort(self, column: int, order: Qt.SortOrder = Qt.SortOrder.AscendingOrder) -> None:
+        model = self.sourceModel()
+        if isinstance(model, HistoryTableModel):
+            model.sort(column, order)
+        else:
+            super().sort(column, order)
 
     def record_at(self, row: int) -> HistoryRecord | None:
         """The record on a proxy row, or None."""

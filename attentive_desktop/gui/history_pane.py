@@ -95,8 +95,11 @@ class HistoryPane(QDockWidget):
         self.table.setObjectName("historyTable")
         self.table.setAccessibleName("History")
         self.table.setModel(proxy)
-        # No sort until the user asks: the model's own order is newest first.
-        self.table.horizontalHeader().setSortIndicator(-1, Qt.SortOrder.DescendingOrder)
+        # No sort indicator until the user asks: the model's own order is newest first. A
+        # header click sorts the whole history in the database (HistoryFilterProxy.sort); a
+        # third click on the same header clears the sort, back to newest first.
+        self.table.horizontalHeader().setSortIndicator(-1, Qt.SortOrder.AscendingOrder)
+        self.table.horizontalHeader().setSortIndicatorClearable(True)
         self.table.setSortingEnabled(True)
         self.table.setSelectionBehavior(QAbstractItemView.SelectionBehavior.SelectRows)
         self.table.setSelectionMode(QAbstractItemView.SelectionMode.SingleSelection)

@@ -11,7 +11,8 @@ from PySide6.QtCore import QObject, Signal, Slot
 from attentive_desktop.gui.worker import CancelToken, WorkerThread
 
 if TYPE_CHECKING:
-    from attentive_desktop.store.history import HistoryStore
+    from attentive_desktop.store.history import HistoryRecord, HistoryStore
+    from attentive_desktop.store.history_order import HistoryOrder
     from attentive_desktop.store.history_search import HistoryFilter
 
 log = logging.getLogger(__name__)
@@ -55,23 +56,23 @@ class HistoryService(QObject):
         self._thread.start()
         self._closed = False
 
-    def request_page(
+    def request_ordered_page(
         self,
-        offset: int,
+        order: HistoryOrder,
+        after: HistoryRecord | None,
         limit: int,
-        text: str | None = None,
         *,
+        text: str | None = None,
+        flt: HistoryFilter | None = None,
         generation: int = 0,
-        before_id: int | None = None,
+        offset: int = 0,
     ) -> int:
-        """Load up to `limit` records newest first: rows older than `before_id` when given
-        (keyset paging, constant time however deep), else from `offset`. → pageLoaded."""
+        """Load up to `limit` records in `order` listed after `after` (keyset paging over any
+        column), matching `flt` or else `text`. → pageLoaded(generation, offset, records)."""
         store = self._store
 
         def load() -> object:
-            if before_id is not None:
-                return store.page_before(before_id, limit, text)
-            return store.page(offset, limit, text)
+            return store.page_ordered(order, after, limit, text=text, flt=flt)
 
         return self._submit(generation, lambda: ("page", generation, offset, load()))
 
@@ -79,28 +80,6 @@ class HistoryService(QObject):
         """Count the records matching `text`. → countLoaded."""
         store = self._store
         return self._submit(generation, lambda: ("count", generation, store.count(text)))
-
-    def request_search(
-        self,
-        flt: HistoryFilter,
-        limit: int,
-        *,
-        generation: int = 0,
-        before_id: int | None = None,
-        offset: int = 0,
-    ) -> int:
-        """Load up to `limit` records matching the history-tools filter, older than
-        `before_id` (keyset paging). → pageLoaded(generation, offset, records)."""
-        store = self._store
-        return self._submit(
-            generation,
-            lambda: (
-                "page",
-                generation,
-                offset,
-                store.search(flt, before_id=before_id, limit=limit, with_bodies=True),
-            ),
-        )
 
     def request_count_matching(self, flt: HistoryFilter, *, generation: int = 0) -> int:
         """Count the records matching the history-tools filter. → countLoaded."""

@@ -14,6 +14,7 @@ from typing import TYPE_CHECKING, Protocol
 from .database import Database
 
 if TYPE_CHECKING:
+    from .history_order import HistoryOrder
     from .history_search import HistoryFilter
 
 SECONDS_PER_DAY = 86_400.0
@@ -209,6 +210,35 @@ class HistoryStore:
         params["limit"] = max(0, int(limit))
         return self._select(f"{where} ORDER BY h.id DESC LIMIT :limit", params, with_bodies)
 
+    def page_ordered(
+        self,
+        order: HistoryOrder,
+        after: HistoryRecord | None,
+        limit: int,
+        *,
+        text: str | None = None,
+        flt: HistoryFilter | None = None,
+        with_bodies: bool = True,
+    ) -> list[HistoryRecord]:
+        """Up to `limit` records in `order`, those listed after `after` (None: from the top).
+
+        Keyset paging over any column: pass the last record of the previous page. `flt` (the
+        history tools' filter) wins over `text` (the plain filter) when both are given.
+        """
+        if flt is not None:
+            from .history_search import filter_sql
+
+            where, params = filter_sql(flt, full_text=self.has_full_text)
+        else:
+            where, params = _where(text)
+        if after is not None:
+            condition, values = order.after(after)
+            where = f"{where} AND {condition}" if where else f"WHERE {condition}"
+            params.update(values)
+        params["limit"] = max(0, int(limit))
+        tail = f"{where} ORDER BY {order.order_by('h')} LIMIT :limit"
+        return self._select(tail, params, with_bodies, outer_order=order.order_by("p"))
+
     def count(self, text: str | None = None) -> int:
         """How many records match `text` (all of them when it is None or blank)."""
         where, params = _where(text)
@@ -298,7 +328,12 @@ class HistoryStore:
         return self._redact(text) if self._redact is not None else text
 
     def _select(
-        self, tail: str, params: dict[str, object], with_bodies: bool
+        self,
+        tail: str,
+        params: dict[str, object],
+        with_bodies: bool,
+        *,
+        outer_order: str = "p.id DESC",
     ) -> list[HistoryRecord]:
         if with_bodies:
             page = f"SELECT {_LIST_COLUMNS} FROM history AS h {tail}"
@@ -306,7 +341,7 @@ class HistoryStore:
             # joining before LIMIT/OFFSET would read the detail of every skipped row too.
             sql = (
                 f"SELECT p.*, {_DETAIL_COLUMNS} FROM ({page}) AS p "
-                "LEFT JOIN history_detail AS d ON d.id = p.id ORDER BY p.id DESC"
+                f"LEFT JOIN history_detail AS d ON d.id = p.id ORDER BY {outer_order}"
             )
         else:
             sql = f"SELECT {_LIST_COLUMNS}, '', '', '', NULL FROM history AS h {tail}"

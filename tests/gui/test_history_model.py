@@ -22,6 +22,7 @@ from attentive_desktop.gui.history_model import (
 from attentive_desktop.gui.history_service import HistoryService
 from attentive_desktop.store.database import Database
 from attentive_desktop.store.history import HistoryRecord, HistoryStore
+from attentive_desktop.store.history_order import NEWEST_FIRST
 from tests.gui.cell_roles import answers_match_data
 
 ROWS = 100_000
@@ -42,9 +43,9 @@ class ThreadSpyStore(HistoryStore):
         self.threads.add(threading.get_ident())
         return super().page(*args, **kwargs)
 
-    def page_before(self, *args, **kwargs):
+    def page_ordered(self, *args, **kwargs):
         self.threads.add(threading.get_ident())
-        return super().page_before(*args, **kwargs)
+        return super().page_ordered(*args, **kwargs)
 
     def count(self, *args, **kwargs):
         self.threads.add(threading.get_ident())
@@ -162,8 +163,8 @@ def test_service_skips_queued_requests_of_older_generations(qtbot, service, stor
     service.pageLoaded.connect(lambda gen, offset, rows: pages.append(gen))
     store.gate = threading.Event()
     service.request_count("GET", generation=1)  # blocks the worker until the gate opens
-    service.request_page(0, 10, "GET", generation=1)
-    service.request_page(0, 10, "POST", generation=2)
+    service.request_ordered_page(NEWEST_FIRST, None, 10, text="GET", generation=1)
+    service.request_ordered_page(NEWEST_FIRST, None, 10, text="POST", generation=2)
     with qtbot.waitSignal(service.pageLoaded, timeout=WAIT) as blocker:
         store.gate.set()
     assert blocker.args[0] == 2
@@ -213,23 +214,48 @@ def test_columns_are_formatted_for_people(model):
     assert model.data(model.index(0, STATUS), Qt.ItemDataRole.AccessibleTextRole) == "Status: 200"
 
 
-def test_proxy_sorts_loaded_rows_by_raw_values(model):
+def test_sorting_orders_the_whole_history_not_the_loaded_page(qtbot, model):
     proxy = HistoryFilterProxy()
     proxy.setSourceModel(model)
-    proxy.sort(STATUS, Qt.SortOrder.DescendingOrder)
-    assert proxy.rowCount() == 200
-    statuses = [proxy.record_at(r).status for r in range(proxy.rowCount())]
-    keys = [-1 if s is None else s for s in statuses]
-    assert keys == sorted(keys, reverse=True)
-    assert statuses[0] == 429 and statuses[-1] is None
+    with qtbot.waitSignal(model.modelReset, timeout=WAIT):
+        proxy.sort(STATUS, Qt.SortOrder.AscendingOrder)
+    qtbot.waitUntil(lambda: proxy.rowCount() == 200, timeout=WAIT)
+    # No response (-1) sorts first: rows 97, 194, … of 100,000, the oldest first on ties.
+    assert [proxy.record_at(r).id for r in range(3)] == [97, 194, 291]
     assert proxy.canFetchMore(QModelIndex())
+    proxy.fetchMore(QModelIndex())
+    qtbot.waitUntil(lambda: proxy.rowCount() == 400, timeout=WAIT)
+    keys = [(-1 if r.status is None else r.status, r.id) for r in map(proxy.record_at, range(400))]
+    assert keys == sorted(keys) and len({k[1] for k in keys}) == 400
+
+    proxy.sort(DURATION, Qt.SortOrder.DescendingOrder)
+    qtbot.waitUntil(lambda: proxy.rowCount() == 200 and not model.loading, timeout=WAIT)
+    top = proxy.record_at(0)
+    assert top.duration_ms == 12.5 + 49 and top.id == ROWS - 1  # i % 50 == 49, newest
+    assert model.total == ROWS
+
+    proxy.sort(-1, Qt.SortOrder.AscendingOrder)  # back to newest first
+    qtbot.waitUntil(lambda: model.rowCount() == 200 and not model.loading, timeout=WAIT)
+    assert ids(model)[:3] == [ROWS, ROWS - 1, ROWS - 2]
+
+
+def test_a_live_row_lands_where_the_order_puts_it(qtbot, model):
+    model.sort(ATTEMPTS, Qt.SortOrder.DescendingOrder)  # every stored row has 1 attempt
+    qtbot.waitUntil(lambda: model.rowCount() == 200 and not model.loading, timeout=WAIT)
+    model.prepend(record(ROWS + 1, attempt=3))
+    assert model.record_at(0).id == ROWS + 1
+    model.prepend(record(ROWS + 2, attempt=1))  # ties go newest first: just below the 3
+    assert model.record_at(1).id == ROWS + 2
+    model.sort(ATTEMPTS, Qt.SortOrder.AscendingOrder)
+    qtbot.waitUntil(lambda: model.rowCount() == 200 and not model.loading, timeout=WAIT)
+    model.prepend(record(ROWS + 3, attempt=5))
+    assert model.rowCount() == 200, "sorted last: a later page brings it, not the top"
 
 
 def test_proxy_answers_every_role_of_a_cell_as_data_does(model):
     # The view's delegate asks for a cell's roles in one multiData call, answered in Python.
     proxy = HistoryFilterProxy()
     proxy.setSourceModel(model)
-    proxy.sort(STATUS, Qt.SortOrder.DescendingOrder)
     roles = [
         Qt.ItemDataRole.DisplayRole, Qt.ItemDataRole.ToolTipRole,
         Qt.ItemDataRole.AccessibleTextRole, Qt.ItemDataRole.TextAlignmentRole,
@@ -243,7 +269,7 @@ def test_proxy_answers_every_role_of_a_cell_as_data_does(model):
     assert coloured >= 1  # the failed statuses at the top are coloured
 
 
-def test_the_view_paints_a_failed_status_in_the_error_colour(model, qapp):
+def test_the_view_paints_a_failed_status_in_the_error_colour(qtbot, model, qapp):
     # The model answers ForegroundRole with a QColor (cheaper at start-up than a QBrush); the
     # default delegate must still turn it into the text colour.
     from PySide6.QtGui import QGuiApplication
@@ -253,8 +279,10 @@ def test_the_view_paints_a_failed_status_in_the_error_colour(model, qapp):
 
     proxy = HistoryFilterProxy()
     proxy.setSourceModel(model)
-    proxy.sort(STATUS, Qt.SortOrder.DescendingOrder)
+    proxy.sort(STATUS, Qt.SortOrder.DescendingOrder)  # 429s first, from the database
+    qtbot.waitUntil(lambda: proxy.rowCount() == 200 and not model.loading, timeout=WAIT)
     failed = proxy.index(0, STATUS)
+    assert proxy.record_at(0).status == 429
     assert proxy.data(failed, Qt.ItemDataRole.ForegroundRole) is not None
     option = QStyleOptionViewItem()
     QStyledItemDelegate().initStyleOption(option, failed)
@@ -290,3 +318,61 @@ def test_clearing_the_store_empties_the_model(qtbot, tmp_path):
         service.shutdown()
     finally:
         db.close()
+
+
+class SlowPageStore(HistoryStore):
+    """Reads a page, then holds it until `release` is set: a record stored meanwhile is not
+    in the page the model receives."""
+
+    def __init__(self, db):
+        super().__init__(db)
+        self.read = threading.Event()
+        self.release = threading.Event()
+
+    def page_ordered(self, *args, **kwargs):
+        page = super().page_ordered(*args, **kwargs)
+        self.read.set()
+        self.release.wait(10)
+        return page
+
+
+@pytest.mark.parametrize("stored", [300, 3], ids=["more pages", "one page"])
+def test_a_row_stored_while_a_page_is_on_its_way_is_not_lost(qtbot, tmp_path, stored):
+    db = Database(tmp_path / "race.sqlite3")
+    store = SlowPageStore(db)
+    with db.transaction() as conn:
+        conn.executemany(
+            "INSERT INTO history (started_at, method, endpoint, user, status, duration_ms, "
+            "attempt, account, user_agent) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?)",
+            _rows(stored),
+        )
+    service = HistoryService(store)
+    try:
+        model = HistoryTableModel(service)
+        assert store.read.wait(10) and model.loading  # the first page is read, not yet shown
+        live_id = store.append(FakeLiveExchange())
+        model.prepend(dataclasses.replace(store.get(live_id), request_body=""))
+        store.release.set()
+        qtbot.waitUntil(lambda: not model.loading and model.rowCount() > 0, timeout=WAIT)
+        assert model.record_at(0).id == live_id
+        assert ids(model).count(live_id) == 1
+    finally:
+        store.release.set()
+        service.shutdown()
+        db.close()
+
+
+@dataclasses.dataclass(frozen=True)
+class FakeLiveExchange:
+    started_at: float = T0 + 1_000_000
+    method: str = "GET"
+    url: str = "http://127.0.0.1/v1/me"
+    endpoint: str = "/me"
+    user: str = ""
+    status: int | None = 200
+    duration_ms: float = 9.0
+    attempt: int = 1
+    request_body: str = ""
+    response_body: str = "{}"
+    user_agent: str = "attentive-desktop/0.1.0"
+    error: str | None = None
