@@ -199,7 +199,7 @@ class AccountDialog(QDialog):
         self._pending = (name, base_url, key)
         self._set_editable(False)
         set_status_text(self.status_label, "Checking the key with Attentive…")
-        self._job = self._api.check_key(base_url, key)
+        self._job = self._api.check_key(base_url, key, name)  # its history row names it
 
     def _keys_session_only(self, session_only: object) -> None:
         if isValid(self):

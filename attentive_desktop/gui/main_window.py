@@ -290,7 +290,8 @@ class MainWindow(QMainWindow):
         if not self.book.is_session(name):
             self.settings.set("last_account", name)
         if not account.company_name:
-            self._info_job = self.api.check_key(self.book.base_url_for(account), str(key))
+            base_url = self.book.base_url_for(account)
+            self._info_job = self.api.check_key(base_url, str(key), name)
         self.accountChanged.emit(name)
 
     def account_removed(self, name: str) -> None:
