@@ -91,10 +91,14 @@ class CatalogDialog(QDialog):
         self.save_button.setDefault(True)
         self.close_button = self._button("Cancel", "catalogCancel")
 
+        name_label = QLabel("&Name", self)
+        name_label.setBuddy(self.name_edit)  # Alt+N, and read out with the field
+        values_label = QLabel("Allowed &values (one per line)", self)
+        values_label.setBuddy(self.values_edit)
         right = QVBoxLayout()
-        right.addWidget(QLabel("Name", self))
+        right.addWidget(name_label)
         right.addWidget(self.name_edit)
-        right.addWidget(QLabel("Allowed values (one per line)", self))
+        right.addWidget(values_label)
         right.addWidget(self.values_edit, 1)
         top = QHBoxLayout()
         left = QVBoxLayout()

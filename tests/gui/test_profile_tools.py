@@ -8,7 +8,7 @@ import threading
 
 import pytest
 from PySide6.QtCore import Qt
-from PySide6.QtWidgets import QComboBox, QStyleOptionViewItem
+from PySide6.QtWidgets import QComboBox, QLabel, QStyleOptionViewItem
 
 from attentive_desktop.app import build_window
 from attentive_desktop.core.verify import verify_sent
@@ -219,6 +219,9 @@ def test_catalog_editor_gives_a_drop_down_and_refuses_other_values(qtbot, tools_
     session = tools_window()
     window = session.window
     dialog = window.profile_tools.open_catalog()
+    buddies = {label.text(): label.buddy() for label in dialog.findChildren(QLabel)}
+    assert buddies["&Name"] is dialog.name_edit  # Alt+N; read out with the field
+    assert buddies["Allowed &values (one per line)"] is dialog.values_edit
     dialog.add_property("Shirt size")
     dialog.set_values("S\nM\nL\nXL\nM")
     assert dialog.working["Shirt size"] == ("S", "M", "L", "XL")
