@@ -243,9 +243,9 @@ class MainWindow(QMainWindow):
         self.flow.switching_to = name
         self.flow.has_account = False
         session = self.book.is_session(name)  # its key is in memory
-        self.editor.set_target(
-            f"Opening “{name}”…" if session else f"Reading the key for “{name}” from the keychain…"
-        )
+        # Still a "Writing to:" line: whoever glances at Send sees nothing will go out yet.
+        opening = f"opening “{name}”" if session else f"reading the key for “{name}”"
+        self.editor.set_target(f"Writing to: nothing yet — {opening}…")
         book, prepare = self.book, self._prepare_account
 
         def read() -> object:

@@ -340,7 +340,10 @@ def test_a_keychain_waiting_for_its_password_leaves_the_window_responsive(
         timer.start(10)
         qtbot.waitUntil(lambda: len(ticks) >= 5)  # the event loop runs while the keychain waits
         assert window.account_name is None
-        assert window.editor.target_label.text() == "Reading the key for “Alpha” from the keychain…"
+        assert (
+            window.editor.target_label.text()
+            == "Writing to: nothing yet — reading the key for “Alpha”…"
+        )
         window.form.phone_edit.setText("+14155550100")
         with qtbot.waitSignal(window.flow.message) as told:
             window.flow.lookup()
@@ -361,7 +364,10 @@ def test_only_the_last_account_chosen_is_used(qtbot, open_window, sandbox):
         window.accountChanged.connect(used.append)
         window.switcher.setCurrentIndex(window.switcher.findData("Beta"))
         window.switcher.activated.emit(window.switcher.currentIndex())
-        assert window.editor.target_label.text() == "Reading the key for “Beta” from the keychain…"
+        assert (
+            window.editor.target_label.text()
+            == "Writing to: nothing yet — reading the key for “Beta”…"
+        )
     finally:
         keyring.answer.set()
     qtbot.waitUntil(lambda: window.account_name == "Beta")
