@@ -1,4 +1,5 @@
-"""Adding an account: a name, an API key (checked with GET /me) and an optional base URL."""
+"""Adding an account: a name, an API key (checked with GET /me) and an optional base URL;
+and giving a saved account a new key (Account ▸ Replace API key…, or when its key is missing)."""
 
 from __future__ import annotations
 
@@ -30,6 +31,10 @@ INTRO = (
     "Paste an API key from Attentive (Marketplace ▸ Custom apps). The key is checked with "
     "Attentive before it is saved."
 )
+FOR_ACCOUNT_INTRO = (
+    "Paste the API key for “{name}” from Attentive (Marketplace ▸ Custom apps). It is checked "
+    "with Attentive before it is saved, and a key of another company is refused."
+)
 IN_KEYCHAIN = "It is kept in the system keychain."
 NO_KEYCHAIN = (
     "This computer has no keychain: the key is kept until you quit, and asked for again at "
@@ -43,6 +48,8 @@ class AccountDialog(QDialog):
     keychain thread: the keychain may ask the user to unlock it).
 
     A rejected key keeps the dialog open with a plain sentence saying so.
+    With ``for_account`` the dialog is about the saved account ``name``: its title names it,
+    the name cannot be changed, and the key replaces the one in the keychain once checked.
     Signals: accountSaved(object Account).
     """
 
@@ -56,14 +63,18 @@ class AccountDialog(QDialog):
         *,
         default_base_url: str | None = None,
         name: str = "",
+        for_account: bool = False,
         parent: QWidget | None = None,
     ) -> None:
         super().__init__(parent)
         from attentive_desktop.api.urls import DEFAULT_BASE_URL as api_default
 
         self.setObjectName("accountDialog")
-        self.setWindowTitle("Add an Attentive account")
-        self.setAccessibleName("Add an Attentive account")
+        title = f"API key for “{name}”" if for_account else "Add an Attentive account"
+        self.setWindowTitle(title)
+        self.setAccessibleName(title)
+        self._intro = FOR_ACCOUNT_INTRO.format(name=name) if for_account else INTRO
+        self._for_account = for_account
         self.setMinimumWidth(520)
         self._api = api_service
         self._book = book
@@ -72,7 +83,7 @@ class AccountDialog(QDialog):
         self._saved: Account | None = None
         self._saving = False  # the keychain is writing the key: the dialog stays until it ends
 
-        intro = QLabel(INTRO, self)
+        intro = QLabel(self._intro, self)
         intro.setWordWrap(True)
         intro.setObjectName("accountIntro")
         self.intro_label = intro
@@ -83,6 +94,7 @@ class AccountDialog(QDialog):
         self.name_edit.setObjectName("accountNameEdit")
         self.name_edit.setAccessibleName("Account name")
         self.name_edit.setPlaceholderText("e.g. Acme production")
+        self.name_edit.setReadOnly(for_account)  # a new key for this account, not a new one
         self.key_edit = QLineEdit(self)
         self.key_edit.setObjectName("apiKeyEdit")
         self.key_edit.setAccessibleName("API key")
@@ -171,6 +183,8 @@ class AccountDialog(QDialog):
 
     def _set_editable(self, editable: bool) -> None:
         for widget in (self.name_edit, self.key_edit, self.base_url_edit, self.advanced):
+            if widget is self.name_edit and self._for_account:
+                continue  # read-only throughout; disabling would grey out whose key it is
             widget.setEnabled(editable)
         self.save_button.setEnabled(editable)
 
@@ -204,7 +218,7 @@ class AccountDialog(QDialog):
     def _keys_session_only(self, session_only: object) -> None:
         if isValid(self):
             where = NO_KEYCHAIN if session_only else IN_KEYCHAIN
-            self.intro_label.setText(f"{INTRO} {where}")
+            self.intro_label.setText(f"{self._intro} {where}")
 
     def _problem(self, text: str) -> None:
         set_status_text(self.status_label, text, "error")
@@ -219,9 +233,19 @@ class AccountDialog(QDialog):
         company = getattr(me, "company_name", None)
         if existing is not None and existing.company_name and company != existing.company_name:
             self._set_editable(True)  # a name never passes silently to another company
+            belongs = f"this key belongs to {company or 'another company'}"
+            if self._for_account:
+                self._problem(
+                    f"“{name}” is the account for {existing.company_name}; {belongs}. Paste "
+                    f"the key of {existing.company_name}, or add the other company as a new "
+                    "account."
+                )
+                self.key_edit.setFocus()
+                self.key_edit.selectAll()
+                return
             self._problem(
-                f"“{name}” is already the account for {existing.company_name}; this key "
-                f"belongs to {company or 'another company'}. Choose another name."
+                f"“{name}” is already the account for {existing.company_name}; {belongs}. "
+                "Choose another name."
             )
             self.name_edit.setFocus()
             return
@@ -290,13 +314,19 @@ class AccountDialog(QDialog):
 
 def open_account_dialog(window: Any, name: str = "") -> AccountDialog:
     """Open the Add account dialog over the main ``window`` (non-blocking); a saved account
-    becomes the one in use. For an account's ``name`` (its key is missing), the key is checked
-    against that account's own server."""
+    becomes the one in use. For a saved account's ``name`` (its key is missing, or is being
+    replaced) the dialog asks for that account's key, checked against its own server."""
     book = window.book
     account = book.get(name) if name else None
     base_url = book.base_url_for(account) if account else book.base_url_override
     dialog = AccountDialog(
-        window.api, book, window.keychain, default_base_url=base_url, name=name, parent=window
+        window.api,
+        book,
+        window.keychain,
+        default_base_url=base_url,
+        name=name,
+        for_account=account is not None and not book.is_session(name),
+        parent=window,
     )
     dialog.setAttribute(Qt.WidgetAttribute.WA_DeleteOnClose)
     dialog.accountSaved.connect(lambda saved: window.refresh_accounts(saved.name))
@@ -304,3 +334,18 @@ def open_account_dialog(window: Any, name: str = "") -> AccountDialog:
     dialog.accountSaved.connect(lambda saved: window.use_account(saved.name))
     dialog.open()
     return dialog
+
+
+def replace_key(window: Any) -> AccountDialog | None:
+    """Account ▸ Replace API key…: ask for a new key for the saved account in use (after
+    Attentive revoked or rotated the old one). None, with a message why, when there is no
+    such account or a send is under way."""
+    name = window.account_name
+    if not name or window.book.is_session(name):
+        text = "The sandbox account has no key to replace." if name else "No account is in use."
+        window.show_message(text, "info")
+        return None
+    if window.editor.sending:
+        window.show_message("Replace the key once the send has finished.", "warning")
+        return None
+    return window.open_account_dialog(name)

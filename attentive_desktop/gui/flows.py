@@ -284,7 +284,7 @@ class LookupSendFlow(QObject):
     # failures -------------------------------------------------------------------------------
     def _failed(self, job: int, text: str, kind: str) -> None:
         if kind == "unauthorized":  # where, in this window
-            text += " Enter it with Account ▸ Add account…, under the same account name."
+            text += " Account ▸ Replace API key… takes the new one."
         if job == self._lookup_job:
             self._lookup_job = None
             self._form.set_busy(False)

@@ -151,6 +151,7 @@ class MainWindow(QMainWindow):
         label.setBuddy(self.switcher)
         bar.addWidget(label)
         bar.addWidget(self.switcher)
+        self.account_dialog: Any = None  # the last account dialog opened
         self.add_account_action = QAction("Add account…", self)
         self.add_account_action.setObjectName("addAccountAction")
         self.add_account_action.triggered.connect(lambda: self.open_account_dialog())  # no bool
@@ -339,8 +340,8 @@ class MainWindow(QMainWindow):
             self.show_message(f"Could not check the account: {message}", "error")
 
     def open_account_dialog(self, name: str = "") -> Any:
-        """Open the Add account dialog (non-blocking; account_dialog.open_account_dialog);
-        returns it."""
+        """Open the account dialog (non-blocking; account_dialog.open_account_dialog): to add
+        an account or, for a saved account's ``name``, to enter its key; returns it."""
         from attentive_desktop.gui.account_dialog import open_account_dialog
 
         self.account_dialog = open_account_dialog(self, name)

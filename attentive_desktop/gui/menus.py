@@ -36,8 +36,14 @@ def fill_menus(window: Any, menus: dict[str, QMenu]) -> None:
 
         ask_remove_account(window)
 
+    def replace() -> None:
+        from attentive_desktop.gui.account_dialog import replace_key
+
+        replace_key(window)
+
     account = menus["&Account"]
     account.addAction(window.add_account_action)
+    account.addAction(action("Replace API &key…", "replaceKeyAction", None, replace))
     account.addAction(action("&Remove this account…", "removeAccountAction", None, remove))
     account.addSeparator()
     account.addAction(action("&Quit", "quitAction", "Ctrl+Q", window.close))

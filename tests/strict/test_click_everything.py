@@ -511,6 +511,7 @@ def test_every_button_inside_each_dialog(qtbot, open_window, strict_api, tmp_pat
         ("Actions", "Show request…", "Request to be sent"),
         ("Actions", "Send", "Review changes before sending"),
         ("Account", "Add account…", "Add an Attentive account"),
+        ("Account", "Replace API key…", re.compile("API key for .*")),
         ("Account", "Remove this account…", re.compile(".*[Rr]emove.*")),
     ]
     for menu, item, title in dialogs:
