@@ -24,6 +24,7 @@ from attentive_desktop.gui.property_row import (
     as_mapping,
     cell_text,
     findings_tooltip,
+    listed_order,
     looked_up_plan,
     mark_verified,
     parse_pasted,
@@ -161,6 +162,7 @@ class PropertyTableModel(QAbstractTableModel):
             return False
         text = "" if value is None else str(value)
         row = self._rows[index.row()]
+        old_name = row.name
         if (row.name if index.column() == NAME else row.value) == text:
             return True
         if index.column() == NAME and row.from_lookup:
@@ -170,16 +172,19 @@ class PropertyTableModel(QAbstractTableModel):
         self._emit_row(index.row())
         if index.column() == NAME:
             self._drop_looked_up(text)  # this row edits that attribute now
+            self._relist([old_name])  # and no longer edits the one it named
         self._recheck()
         return True
 
     def removeRows(self, row: int, count: int, parent: _Index = QModelIndex()) -> bool:  # noqa: B008
         if parent.isValid() or count < 1 or row < 0 or row + count > len(self._rows):
             return False
+        edited = [r.name for r in self._rows[row : row + count] if not r.from_lookup]
         self.beginRemoveRows(QModelIndex(), row, row + count - 1)
         del self._rows[row : row + count]
         del self._findings[row : row + count]
         self.endRemoveRows()
+        self._relist(edited)  # an edit removed: the user's value of that name shows again
         self._recheck()
         return True
 
@@ -389,6 +394,25 @@ class PropertyTableModel(QAbstractTableModel):
             self.beginInsertRows(QModelIndex(), first, first + len(add) - 1)
             self._rows += [PropertyRow(name, self._current[name], from_lookup=True) for name in add]
             self._findings += [() for _ in add]
+            self.endInsertRows()
+
+    def _relist(self, names: Iterable[str]) -> None:
+        """List again, in their place among the looked-up rows, the looked-up values of
+        ``names`` that no row names any more (the row that edited them was removed or
+        renamed). A looked-up row the user removed is not brought back."""
+        named = {row.name for row in self._rows}
+        for name in sorted({n for n in names if n in self._current} - named, key=listed_order):
+            position = next(
+                (
+                    i
+                    for i, r in enumerate(self._rows)
+                    if r.from_lookup and listed_order(r.name) > listed_order(name)
+                ),
+                len(self._rows),
+            )
+            self.beginInsertRows(QModelIndex(), position, position)
+            self._rows.insert(position, PropertyRow(name, self._current[name], from_lookup=True))
+            self._findings.insert(position, ())
             self.endInsertRows()
 
     def _emit_row(self, row: int) -> None:

@@ -198,8 +198,13 @@ def looked_up_plan(
         (i, current[r.name]) for i, r in enumerate(rows) if r.from_lookup and r.name in current
     ]
     named = {row.name for row in rows}
-    add = sorted((n for n in current if n not in named), key=lambda n: (n.casefold(), n))
+    add = sorted((n for n in current if n not in named), key=listed_order)
     return drop, refresh, add
+
+
+def listed_order(name: str) -> tuple[str, str]:
+    """The order of the looked-up rows: by name, ignoring case (then exact, for ties)."""
+    return name.casefold(), name
 
 
 def findings_tooltip(findings: Iterable[Finding]) -> str:

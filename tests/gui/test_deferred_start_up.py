@@ -89,7 +89,12 @@ def test_every_action_exists_once_the_window_reports_ready(qtbot, session) -> No
         if shortcut is not None:
             assert action.shortcut().toString() == shortcut, name
     menus = _menu_actions(window)
-    assert menus["&Account"] == ["addAccountAction", "removeAccountAction", "quitAction"]
+    assert menus["&Account"] == [
+        "addAccountAction",
+        "replaceKeyAction",
+        "removeAccountAction",
+        "quitAction",
+    ]
     assert "bulkAction" in menus["Ac&tions"] and "revertLastSendAction" in menus["Ac&tions"]
     assert "catalogAction" in menus["&Edit"]
     assert "maskPersonalDataAction" in menus["&View"]

@@ -250,6 +250,34 @@ def test_pasting_a_listed_name_edits_that_row(model):
     assert model.properties() == {"city": "Lyon", "age": "30"}
 
 
+def test_removing_an_edit_lists_the_looked_up_value_again_in_its_place(model):
+    model.set_current({"age": "36", "city": "Paris", "VIP": "true"})
+    model.add_row("tier", "gold")
+    edit(model, 2, VALUE, "Lyon")  # rows: tier, age, city (now an edit), VIP
+    model.add_row("Zip", "75001")
+    assert names(model) == ["tier", "Zip", "age", "city", "VIP"]
+    model.add_row("age", "37")  # the listed row of that name takes the value, in place
+    model.remove_rows([3])  # the city edit: Paris, what the user has, shows again
+    assert names(model) == ["tier", "Zip", "age", "city", "VIP"]
+    assert looked_up(model) == [False, False, False, True, True]
+    assert cell(model, 3, VALUE) == "Paris"
+    model.remove_rows([0, 2])  # tier was never looked up; age was: listed again, sorted
+    assert names(model) == ["Zip", "age", "city", "VIP"]
+    assert looked_up(model) == [False, True, True, True]
+    assert cell(model, 1, VALUE) == "36" and model.properties() == {"Zip": "75001"}
+    model.remove_rows([3])  # a listed row the user removes stays removed
+    assert names(model) == ["Zip", "age", "city"]
+
+
+def test_renaming_an_edit_lists_the_value_it_no_longer_edits(model):
+    model.set_current({"city": "Paris", "VIP": "true"})
+    model.add_row("VIP", "false")  # rows: city, VIP (an edit)
+    edit(model, 1, NAME, "VIP tier")
+    assert names(model) == ["city", "VIP tier", "VIP"]
+    assert looked_up(model) == [True, False, True]
+    assert model.properties() == {"VIP tier": "false"}
+
+
 def test_a_new_lookup_replaces_the_listed_rows_and_keeps_the_edits(model):
     model.set_current({"city": "Paris", "VIP": "true", "tier": "gold"})
     edit(model, 1, VALUE, "silver")  # rows: city, tier, VIP
