@@ -158,7 +158,8 @@ def build_window(
 
     from attentive_desktop.gui.accounts import AccountBook, AccountSchema
     from attentive_desktop.gui.api_service import ApiService
-    from attentive_desktop.gui.history_model import HistoryFilterProxy, HistoryTableModel
+    from attentive_desktop.gui.history_model import HistoryTableModel
+    from attentive_desktop.gui.history_proxy import HistoryFilterProxy
     from attentive_desktop.gui.history_service import HistoryService
     from attentive_desktop.gui.main_window import SANDBOX_ACCOUNT, MainWindow
     from attentive_desktop.gui.property_model import PropertyTableModel

@@ -39,12 +39,8 @@ from attentive_desktop.core.identifiers import (
     normalize_phone,
 )
 from attentive_desktop.core.key_in_values import key_findings
-from attentive_desktop.core.validation import (
-    SchemaView,
-    Severity,
-    to_wire_properties,
-    validate_properties,
-)
+from attentive_desktop.core.validation import SchemaView, Severity, validate_properties
+from attentive_desktop.core.wire import attributes_body
 
 ATTRIBUTES_ENDPOINT = "/attributes/custom"
 ME_ENDPOINT = "/me"
@@ -269,10 +265,7 @@ class AttentiveClient:
         if errors:
             more = f" ({len(errors) - 1} more problems.)" if len(errors) > 1 else ""
             raise InvalidRequest(errors[0].message + more, findings=errors)
-        body = json.dumps(
-            {"properties": to_wire_properties(properties), "user": ref.to_user_json()},
-            ensure_ascii=False,
-        )
+        body = json.dumps(attributes_body(ref, properties), ensure_ascii=False)
         call = Call("POST", ATTRIBUTES_ENDPOINT, body=body, user=ref.describe(), write=True)
         self._sender.run(call)  # any 2xx is success, whatever (if anything) the body holds
 

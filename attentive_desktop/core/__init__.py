@@ -27,8 +27,9 @@ _EXPORTS = {
     "SchemaView": "validation",
     "Severity": "validation",
     "has_errors": "validation",
-    "to_wire_properties": "validation",
-    "to_wire_value": "validation",
+    "attributes_body": "wire",
+    "to_wire_properties": "wire",
+    "to_wire_value": "wire",
     "validate_properties": "validation",
 }
 
@@ -45,6 +46,7 @@ __all__ = [
     "SchemaView",
     "Severity",
     "UserRef",
+    "attributes_body",
     "has_errors",
     "infer_type",
     "normalize_email",
@@ -70,10 +72,9 @@ if TYPE_CHECKING:
         SchemaView,
         Severity,
         has_errors,
-        to_wire_properties,
-        to_wire_value,
         validate_properties,
     )
+    from attentive_desktop.core.wire import attributes_body, to_wire_properties, to_wire_value
 
 
 __getattr__, __dir__ = lazy_exports(__name__, _EXPORTS, __all__)

@@ -21,7 +21,8 @@ from collections.abc import Iterable, Mapping
 from dataclasses import dataclass, field
 
 from attentive_desktop.core.attributes import AttributeType, infer_type
-from attentive_desktop.core.validation import SchemaView, to_wire_value
+from attentive_desktop.core.validation import SchemaView
+from attentive_desktop.core.wire import to_wire_value
 
 Attributes = Mapping[str, str] | Iterable[tuple[str, str]]
 """A user's current attributes: a mapping, or (name, value) pairs such as CustomAttribute."""

@@ -9,7 +9,7 @@ from collections.abc import Iterable, Mapping
 from typing import Protocol
 
 from attentive_desktop.core.attributes import MAX_NAME_LENGTH, AttributeType, infer_type
-from attentive_desktop.core.validation import to_wire_value
+from attentive_desktop.core.wire import to_wire_value
 
 log = logging.getLogger(__name__)
 

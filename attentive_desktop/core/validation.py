@@ -1,10 +1,9 @@
-"""Checks a property set before it is sent, and turns it into the strings the API expects."""
+"""Checks a property set before it is sent (core/wire.py turns it into what is sent)."""
 
 from __future__ import annotations
 
 import enum
 import json
-import math
 from collections.abc import Iterable, Mapping
 from dataclasses import dataclass
 from typing import Protocol
@@ -13,6 +12,7 @@ from attentive_desktop.core import limits
 from attentive_desktop.core._text import safe_repr, shown
 from attentive_desktop.core.attributes import MAX_NAME_LENGTH, AttributeType, infer_type
 from attentive_desktop.core.value_hints import value_hints
+from attentive_desktop.core.wire import to_wire_value
 
 _SEQUENCES = (list, tuple, set, frozenset)
 _label = limits.label  # how a name is quoted in a message
@@ -57,42 +57,6 @@ class SchemaView(Protocol):
 def has_errors(findings: Iterable[Finding]) -> bool:
     """True when any finding is an error, i.e. the property set must not be sent."""
     return any(f.severity is Severity.ERROR for f in findings)
-
-
-def to_wire_value(value: object) -> str:
-    """The string the API is sent for ``value``: str as is, bool "true"/"false", numbers as text.
-
-    Floats are written without an exponent (1e-05 → "0.00001") so they still read as numbers.
-    Raises TypeError for any other type and ValueError for NaN, infinities and integers too
-    long to write out.
-    """
-    if isinstance(value, str):
-        return value
-    if isinstance(value, bool):
-        return "true" if value else "false"
-    if isinstance(value, int):
-        return str(value)
-    if isinstance(value, float):
-        if not math.isfinite(value):
-            raise ValueError(f"{value!r} is not a number Attentive can store")
-        text = repr(value)
-        if "e" not in text:
-            return text
-        from decimal import Decimal  # rare path; keeps start-up from loading _decimal
-
-        return format(Decimal(text), "f")
-    raise TypeError(f"a property value must be text, a number or true/false, not {type(value)}")
-
-
-def to_wire_properties(properties: Mapping[str, object]) -> dict[str, str]:
-    """Every value through ``to_wire_value``; names are kept exactly as given (TypeError if not
-    text). Validate first: this does not check names or refuse JSON-looking text."""
-    wire: dict[str, str] = {}
-    for name, value in properties.items():
-        if not isinstance(name, str):
-            raise TypeError(f"a property name must be text, not {type(name)}")
-        wire[name] = to_wire_value(value)
-    return wire
 
 
 def validate_properties(

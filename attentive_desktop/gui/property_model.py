@@ -16,7 +16,8 @@ from PySide6.QtCore import (
     Signal,
 )
 
-from attentive_desktop.core.validation import Finding, SchemaView, Severity, to_wire_properties
+from attentive_desktop.core.validation import Finding, SchemaView, Severity
+from attentive_desktop.core.wire import attributes_body
 from attentive_desktop.gui.property_cells import CheckIcons, check_colour, looked_up_colour
 from attentive_desktop.gui.property_row import (
     PropertyRow,
@@ -314,8 +315,7 @@ class PropertyTableModel(QAbstractTableModel):
     def request_body(self, user: UserRef, properties: Mapping[str, str] | None = None) -> str:
         """The JSON body Send would post (of ``properties``, else every edit), pretty-printed."""
         chosen = self.properties() if properties is None else properties
-        body = {"properties": to_wire_properties(chosen), "user": user.to_user_json()}
-        return json.dumps(body, indent=2, ensure_ascii=False)
+        return json.dumps(attributes_body(user, chosen), indent=2, ensure_ascii=False)
 
     # --- after Send -------------------------------------------------------------------------
 

@@ -11,9 +11,9 @@ from attentive_desktop.core.validation import (
     Finding,
     Severity,
     has_errors,
-    to_wire_properties,
     validate_properties,
 )
+from attentive_desktop.core.wire import to_wire_properties
 
 ERROR_CODES = {
     "empty-name",

@@ -9,7 +9,8 @@ import pytest
 from hypothesis import given
 from hypothesis import strategies as st
 
-from attentive_desktop.core.validation import to_wire_properties, to_wire_value
+from attentive_desktop.core.identifiers import UserRef
+from attentive_desktop.core.wire import attributes_body, to_wire_properties, to_wire_value
 
 # --- wire values -------------------------------------------------------------------------
 
@@ -63,3 +64,11 @@ def test_to_wire_properties() -> None:
         to_wire_properties({"cities": ["a"]})
     with pytest.raises(TypeError):
         to_wire_properties({1: "a"})  # type: ignore[dict-item]
+
+
+def test_attributes_body_is_what_the_client_posts_and_show_request_shows() -> None:
+    user = UserRef.parse(phone="(415) 555-0100", client_user_id="u-7")
+    assert attributes_body(user, {"VIP": True, "Gift card balance": 1e-05}) == {
+        "properties": {"VIP": "true", "Gift card balance": "0.00001"},
+        "user": {"phone": "+14155550100", "externalIdentifiers": {"clientUserId": "u-7"}},
+    }

@@ -15,10 +15,10 @@ from attentive_desktop.gui.history_model import (
     DURATION,
     STATUS,
     TIME,
-    HistoryFilterProxy,
     HistoryTableModel,
     RecordRole,
 )
+from attentive_desktop.gui.history_proxy import HistoryFilterProxy
 from attentive_desktop.gui.history_service import HistoryService
 from attentive_desktop.store.database import Database
 from attentive_desktop.store.history import HistoryRecord, HistoryStore
