@@ -1,4 +1,4 @@
-"""The toolbar's account switcher."""
+"""The account toolbar: the switcher and Add account…."""
 
 from __future__ import annotations
 
@@ -6,7 +6,8 @@ from collections.abc import Iterable
 from typing import TYPE_CHECKING
 
 from PySide6.QtCore import QSignalBlocker, Signal
-from PySide6.QtWidgets import QComboBox, QSizePolicy, QWidget
+from PySide6.QtGui import QAction
+from PySide6.QtWidgets import QComboBox, QLabel, QMainWindow, QSizePolicy, QToolBar, QWidget
 
 if TYPE_CHECKING:
     from attentive_desktop.store.accounts import Account
@@ -59,3 +60,23 @@ class AccountSwitcher(QComboBox):
         name = self.itemData(index)
         if name is not None:
             self.accountChosen.emit(str(name))
+
+
+def account_toolbar(window: QMainWindow) -> tuple[QToolBar, AccountSwitcher, QAction]:
+    """The main window's Account toolbar: "Account:", the switcher (its buddy) and the
+    Add account… action (its button named for tests and screen readers)."""
+    bar = QToolBar("Account", window)
+    bar.setObjectName("accountToolbar")
+    bar.setMovable(False)
+    label = QLabel(" Account: ", bar)
+    switcher = AccountSwitcher(bar)
+    label.setBuddy(switcher)
+    bar.addWidget(label)
+    bar.addWidget(switcher)
+    add_account = QAction("Add account…", window)
+    add_account.setObjectName("addAccountAction")
+    bar.addAction(add_account)
+    button = bar.widgetForAction(add_account)
+    button.setObjectName("addAccountButton")
+    button.setAccessibleName("Add account")
+    return bar, switcher, add_account

@@ -9,17 +9,15 @@ from collections.abc import Callable
 from typing import Any
 
 from PySide6.QtCore import Qt, QTimer, Signal
-from PySide6.QtGui import QAction, QCloseEvent, QShowEvent
+from PySide6.QtGui import QCloseEvent, QShowEvent
 from PySide6.QtWidgets import (
-    QLabel,
     QMainWindow,
     QSplitter,
-    QToolBar,
     QVBoxLayout,
     QWidget,
 )
 
-from attentive_desktop.gui.account_switcher import AccountSwitcher
+from attentive_desktop.gui.account_switcher import account_toolbar
 from attentive_desktop.gui.accounts import AccountBook, describe_target
 from attentive_desktop.gui.banner import NoticeBar, SandboxBanner
 from attentive_desktop.gui.flows import LookupSendFlow
@@ -143,22 +141,9 @@ class MainWindow(QMainWindow):
 
     # building -------------------------------------------------------------------------------
     def _build_toolbar(self) -> None:
-        bar = QToolBar("Account", self)
-        bar.setObjectName("accountToolbar")
-        bar.setMovable(False)
-        label = QLabel(" Account: ", bar)
-        self.switcher = AccountSwitcher(bar)
-        label.setBuddy(self.switcher)
-        bar.addWidget(label)
-        bar.addWidget(self.switcher)
         self.account_dialog: Any = None  # the last account dialog opened
-        self.add_account_action = QAction("Add account…", self)
-        self.add_account_action.setObjectName("addAccountAction")
+        bar, self.switcher, self.add_account_action = account_toolbar(self)
         self.add_account_action.triggered.connect(lambda: self.open_account_dialog())  # no bool
-        bar.addAction(self.add_account_action)
-        button = bar.widgetForAction(self.add_account_action)
-        button.setObjectName("addAccountButton")
-        button.setAccessibleName("Add account")
         self.addToolBar(bar)
         self.switcher.accountChosen.connect(self.use_account)
         self.editor.sendingChanged.connect(lambda sending: self.switcher.setEnabled(not sending))
