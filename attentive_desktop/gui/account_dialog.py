@@ -1,5 +1,5 @@
 """Adding an account: a name, an API key (checked with GET /me) and an optional base URL;
-and giving a saved account a new key (Account ▸ Replace API key…, or when its key is missing)."""
+and giving the saved account in use a new key (Account ▸ Replace API key…)."""
 
 from __future__ import annotations
 
@@ -312,10 +312,11 @@ class AccountDialog(QDialog):
         super().reject()
 
 
-def open_account_dialog(window: Any, name: str = "") -> AccountDialog:
+def open_account_dialog(window: Any, name: str = "", *, replacing: bool = False) -> AccountDialog:
     """Open the Add account dialog over the main ``window`` (non-blocking); a saved account
-    becomes the one in use. For a saved account's ``name`` (its key is missing, or is being
-    replaced) the dialog asks for that account's key, checked against its own server."""
+    becomes the one in use. For an account's ``name`` (its key is missing, or ``replacing``
+    it) the key is checked against that account's own server; ``replacing`` also fixes the
+    name and titles the dialog after the account."""
     book = window.book
     account = book.get(name) if name else None
     base_url = book.base_url_for(account) if account else book.base_url_override
@@ -325,7 +326,7 @@ def open_account_dialog(window: Any, name: str = "") -> AccountDialog:
         window.keychain,
         default_base_url=base_url,
         name=name,
-        for_account=account is not None and not book.is_session(name),
+        for_account=replacing and account is not None and not book.is_session(name),
         parent=window,
     )
     dialog.setAttribute(Qt.WidgetAttribute.WA_DeleteOnClose)
@@ -348,4 +349,4 @@ def replace_key(window: Any) -> AccountDialog | None:
     if window.editor.sending:
         window.show_message("Replace the key once the send has finished.", "warning")
         return None
-    return window.open_account_dialog(name)
+    return window.open_account_dialog(name, replacing=True)

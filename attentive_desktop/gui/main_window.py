@@ -324,12 +324,12 @@ class MainWindow(QMainWindow):
             self._info_job = None
             self.show_message(f"Could not check the account: {message}", "error")
 
-    def open_account_dialog(self, name: str = "") -> Any:
+    def open_account_dialog(self, name: str = "", *, replacing: bool = False) -> Any:
         """Open the account dialog (non-blocking; account_dialog.open_account_dialog): to add
-        an account or, for a saved account's ``name``, to enter its key; returns it."""
+        an account, or to enter the key of the saved account ``name``; returns it."""
         from attentive_desktop.gui.account_dialog import open_account_dialog
 
-        self.account_dialog = open_account_dialog(self, name)
+        self.account_dialog = open_account_dialog(self, name, replacing=replacing)
         return self.account_dialog
 
     def update_key_notice(self) -> None:
