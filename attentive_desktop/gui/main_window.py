@@ -372,7 +372,7 @@ class MainWindow(QMainWindow):
 
     # geometry and closing -------------------------------------------------------------------
     def save_geometry(self) -> None:
-        """Remember size, position and the history dock's place for next time."""
+        """Remember size, position, the history dock's place and its split and columns."""
         save_window(self, self.settings)
 
     def closeEvent(self, event: QCloseEvent) -> None:
