@@ -1,15 +1,29 @@
-"""How the property editor's cells look beyond their text: colours and the Check icons."""
+"""How the property editor's cells show: text, tooltips, accessible text, colours and the
+Check icons, for each of Qt's display roles."""
 
 from __future__ import annotations
 
-from typing import TYPE_CHECKING
+from collections.abc import Mapping, Sequence
+from typing import TYPE_CHECKING, Any
 
+from PySide6.QtCore import Qt
 from PySide6.QtGui import QColor, QGuiApplication, QPalette
 
+from attentive_desktop.gui.property_row import (
+    PropertyRow,
+    cell_text,
+    findings_tooltip,
+    row_tooltip,
+    severity_of,
+)
 from attentive_desktop.gui.theme import palette_status_color
 
 if TYPE_CHECKING:
     from PySide6.QtGui import QIcon  # loaded with the first icon: its enums cost ~1 ms
+
+    from attentive_desktop.core.validation import Finding, SchemaView
+
+_ROLE = Qt.ItemDataRole
 
 
 def check_colour(severity: str) -> QColor | None:
@@ -51,3 +65,53 @@ class CheckIcons:
             }[severity]
             self._icons[severity] = app.style().standardIcon(pixmap)
         return self._icons[severity]
+
+
+class PropertyCells:
+    """What one cell of the property editor shows in Qt's roles (display and edit text,
+    tooltip, accessible text and description, foreground, the Check icon), from the row, its
+    findings, the registry (``schema``: fixed types, allowed values) and the last lookup's
+    values. ``headers`` names the columns, "Check" among them."""
+
+    def __init__(self, schema: SchemaView | None, headers: Sequence[str]) -> None:
+        self._schema = schema
+        self._headers = tuple(headers)
+        self._check = self._headers.index("Check")
+        self._icons = CheckIcons()
+
+    def data(
+        self,
+        row: PropertyRow,
+        findings: tuple[Finding, ...],
+        column: int,
+        role: int,
+        current: Mapping[str, str] | None,
+    ) -> Any:
+        """The cell's value for ``role``; None for roles it does not answer. ``current``:
+        the last lookup's values, None before one."""
+        header = self._headers[column]
+        if role in (_ROLE.DisplayRole, _ROLE.EditRole):
+            return cell_text(row, findings, header, self._schema, current)
+        if role == _ROLE.ToolTipRole:
+            schema = self._schema
+            fixed = bool(row.name and schema is not None and schema.type_of(row.name))
+            return row_tooltip(row, findings, header, self.allowed(row.name), fixed, current)
+        if role == _ROLE.AccessibleTextRole:
+            text = cell_text(row, findings, header, self._schema, current)
+            text = text or ("not changed" if row.from_lookup and column == self._check else "empty")
+            return f"{header}: {text}"
+        if role == _ROLE.AccessibleDescriptionRole:
+            return findings_tooltip(findings) or None
+        if role == _ROLE.ForegroundRole and row.from_lookup:
+            return looked_up_colour()
+        if role == _ROLE.ForegroundRole and column == self._check:
+            return check_colour(severity_of(row, findings))
+        if role == _ROLE.DecorationRole and column == self._check:
+            return self._icons.icon(severity_of(row, findings))
+        return None
+
+    def allowed(self, name: str) -> tuple[str, ...] | None:
+        """The only values ``name`` accepts (the catalog), or None."""
+        if self._schema is None or not name:
+            return None
+        return self._schema.allowed_values(name)

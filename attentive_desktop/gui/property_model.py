@@ -18,19 +18,16 @@ from PySide6.QtCore import (
 
 from attentive_desktop.core.validation import Finding, SchemaView, Severity
 from attentive_desktop.core.wire import attributes_body
-from attentive_desktop.gui.property_cells import CheckIcons, check_colour, looked_up_colour
+from attentive_desktop.gui.property_cells import PropertyCells
 from attentive_desktop.gui.property_row import (
     PropertyRow,
     RowState,
     as_mapping,
-    cell_text,
-    findings_tooltip,
     listed_order,
     looked_up_plan,
     mark_verified,
     parse_pasted,
     row_findings,
-    row_tooltip,
     severity_of,
 )
 
@@ -88,7 +85,7 @@ class PropertyTableModel(QAbstractTableModel):
         self._findings: list[tuple[Finding, ...]] = []
         self._current: dict[str, str] = {}
         self._looked_up = False
-        self._icons = CheckIcons()
+        self._cells = PropertyCells(registry, HEADERS)
         self._masked = False
 
     # --- Qt model interface ---------------------------------------------------------------
@@ -128,33 +125,17 @@ class PropertyTableModel(QAbstractTableModel):
     def _data(self, index: _Index, role: int) -> Any:
         if not index.isValid() or not 0 <= index.row() < len(self._rows):
             return None
-        row, column = self._rows[index.row()], index.column()
-        findings = self._findings[index.row()]
-        if role in (Qt.ItemDataRole.DisplayRole, Qt.ItemDataRole.EditRole):
-            return self._text(row, findings, column)
-        if role == Qt.ItemDataRole.ToolTipRole:
-            return self._tooltip(row, findings, column)
-        if role == Qt.ItemDataRole.AccessibleTextRole:
-            text = self._text(row, findings, column)
-            text = text or ("not changed" if row.from_lookup and column == CHECK else "empty")
-            return f"{HEADERS[column]}: {text}"
-        if role == Qt.ItemDataRole.AccessibleDescriptionRole:
-            return findings_tooltip(findings) or None
-        if role == Qt.ItemDataRole.ForegroundRole and row.from_lookup:
-            return looked_up_colour()
-        if role == Qt.ItemDataRole.ForegroundRole and column == CHECK:
-            return check_colour(severity_of(row, findings))
-        if role == Qt.ItemDataRole.DecorationRole and column == CHECK:
-            return self._icons.icon(severity_of(row, findings))
+        row, findings = self._rows[index.row()], self._findings[index.row()]
         if role == AllowedValuesRole:
-            return self._allowed(row.name)
+            return self._cells.allowed(row.name)
         if role == SeverityRole:
             return severity_of(row, findings)
         if role == FindingsRole:
             return findings
         if role == RowStateRole:
             return row.state
-        return None
+        current = self._current if self._looked_up else None
+        return self._cells.data(row, findings, index.column(), role, current)
 
     def setData(self, index: _Index, value: Any, role: int = Qt.ItemDataRole.EditRole) -> bool:
         if role != Qt.ItemDataRole.EditRole or not index.isValid():
@@ -348,20 +329,6 @@ class PropertyTableModel(QAbstractTableModel):
                 row.state, row.stored = state, None
         self._emit_all()
         self.findingsChanged.emit()
-
-    def _text(self, row: PropertyRow, findings: tuple[Finding, ...], column: int) -> str:
-        current = self._current if self._looked_up else None
-        return cell_text(row, findings, HEADERS[column], self._schema, current)
-
-    def _tooltip(self, row: PropertyRow, findings: tuple[Finding, ...], column: int) -> str | None:
-        fixed = self._schema is not None and bool(row.name) and bool(self._schema.type_of(row.name))
-        current = self._current if self._looked_up else None
-        return row_tooltip(row, findings, HEADERS[column], self._allowed(row.name), fixed, current)
-
-    def _allowed(self, name: str) -> tuple[str, ...] | None:
-        if self._schema is None or not name:
-            return None
-        return self._schema.allowed_values(name)
 
     def _insert_blank(self) -> int:
         """Insert a blank row above the first looked-up row (else at the end); its index."""
