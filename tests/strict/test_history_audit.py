@@ -775,6 +775,10 @@ def test_requests_older_than_90_days_are_pruned_from_the_pane_and_the_database(
     window = open_with_account(qtbot, open_window, strict_api).window
     qtbot.waitUntil(lambda: database_count(database, "WHERE id = 1") == 0, timeout=WAIT)
     qtbot.waitUntil(lambda: shown_count(window) == database_count(database), timeout=WAIT)
+    # The count comes from its own query: the rows may land a moment after it.
+    qtbot.waitUntil(
+        lambda: len(column_texts(window, "User")) == database_count(database), timeout=WAIT
+    )
     users = column_texts(window, "User")
     assert "+14155578989" in users
     assert "+14155579191" not in users, "a pruned request is still listed"
