@@ -24,6 +24,9 @@ from .paths import FILE_MODE, create_private_file, ensure_private_dir
 
 BUSY_TIMEOUT_MS = 5000
 
+CLOSE_WAIT = 5.0
+"""Seconds close() waits for other threads' transactions to end."""
+
 
 class Database:
     """One SQLite file shared by the stores, safe to use from several threads.
@@ -55,6 +58,10 @@ class Database:
         self._migrations = tuple(migrations)
         self._local = threading.local()
         self._lock = threading.Lock()
+        # Outer transactions under way, so close() waits for them: closing a connection while
+        # another thread is inside sqlite3 with it crashes the process.
+        self._writers = 0
+        self._writers_done = threading.Condition()
         self._connections: list[tuple[threading.Thread, sqlite3.Connection]] = []
         self._closed = False
         self._savepoints = itertools.count(1)
@@ -107,6 +114,18 @@ class Database:
 
     @contextmanager
     def _transaction(self) -> Iterator[sqlite3.Connection]:
+        with self._writers_done:
+            self._writers += 1
+        try:
+            with self._open_transaction() as conn:
+                yield conn
+        finally:
+            with self._writers_done:
+                self._writers -= 1
+                self._writers_done.notify_all()
+
+    @contextmanager
+    def _open_transaction(self) -> Iterator[sqlite3.Connection]:
         conn = self.connect()
         if conn.in_transaction:
             name = f"sp{next(self._savepoints)}"
@@ -130,7 +149,10 @@ class Database:
             raise
 
     def close(self) -> None:
-        """Close every thread's connection. Later `connect()` calls raise DatabaseClosedError."""
+        """Close every thread's connection, once the transactions under way have ended (at
+        most CLOSE_WAIT seconds). Later `connect()` calls raise DatabaseClosedError."""
+        with self._writers_done:
+            self._writers_done.wait_for(lambda: self._writers == 0, timeout=CLOSE_WAIT)
         with self._lock:
             self._closed = True
             connections, self._connections = self._connections, []

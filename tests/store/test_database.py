@@ -141,3 +141,31 @@ def test_close_closes_connections_and_refuses_new_ones(paths: AppPaths) -> None:
         conn.execute("SELECT 1")
     with pytest.raises(DatabaseClosedError):
         database.connect()
+
+
+def test_close_waits_for_a_transaction_on_another_thread(tmp_path):
+    """Closing a connection another thread is using inside SQLite crashes the process (seen
+    when the window closed while a request's history row was being written)."""
+    import threading
+
+    db = Database(tmp_path / "app.db")
+    entered, release, order = threading.Event(), threading.Event(), []
+
+    def writer() -> None:
+        with db.transaction() as conn:
+            entered.set()
+            release.wait(10)
+            conn.execute("SELECT 1")
+        order.append("committed")
+
+    thread = threading.Thread(target=writer)
+    thread.start()
+    assert entered.wait(10)
+    closer = threading.Thread(target=lambda: (db.close(), order.append("closed")))
+    closer.start()
+    closer.join(0.3)  # not a sync: gives close() the chance to (wrongly) go first
+    assert closer.is_alive() and order == []
+    release.set()
+    thread.join(10)
+    closer.join(10)
+    assert order == ["committed", "closed"]
