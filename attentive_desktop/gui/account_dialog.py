@@ -6,6 +6,7 @@ from __future__ import annotations
 from typing import TYPE_CHECKING, Any
 
 from PySide6.QtCore import Qt, Signal
+from PySide6.QtGui import QPalette
 from PySide6.QtWidgets import (
     QCheckBox,
     QDialog,
@@ -94,7 +95,8 @@ class AccountDialog(QDialog):
         self.name_edit.setObjectName("accountNameEdit")
         self.name_edit.setAccessibleName("Account name")
         self.name_edit.setPlaceholderText("e.g. Acme production")
-        self.name_edit.setReadOnly(for_account)  # a new key for this account, not a new one
+        if for_account:  # a new key for this account, not a new account
+            self._show_as_fact(self.name_edit)
         self.key_edit = QLineEdit(self)
         self.key_edit.setObjectName("apiKeyEdit")
         self.key_edit.setAccessibleName("API key")
@@ -176,6 +178,17 @@ class AccountDialog(QDialog):
     def _toggle_echo(self, shown: bool) -> None:
         mode = QLineEdit.EchoMode.Normal if shown else QLineEdit.EchoMode.Password
         self.key_edit.setEchoMode(mode)
+
+    @staticmethod
+    def _show_as_fact(edit: QLineEdit) -> None:
+        """Make ``edit`` read-only and look it: most styles paint a read-only field like an
+        editable one. It keeps the dialog's background and stays selectable (to copy the
+        name), but is no longer a Tab stop."""
+        edit.setReadOnly(True)
+        palette = edit.palette()
+        palette.setColor(QPalette.ColorRole.Base, palette.color(QPalette.ColorRole.Window))
+        edit.setPalette(palette)
+        edit.setFocusPolicy(Qt.FocusPolicy.ClickFocus)
 
     def _toggle_advanced(self, on: bool) -> None:
         self.base_url_edit.setVisible(on)

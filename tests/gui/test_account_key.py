@@ -3,7 +3,8 @@ checked with Attentive first; a key of another company is refused; the sandbox h
 
 from __future__ import annotations
 
-from PySide6.QtGui import QAction
+from PySide6.QtCore import Qt
+from PySide6.QtGui import QAction, QPalette
 
 from attentive_desktop.gui.account_dialog import AccountDialog
 from attentive_desktop.sandbox.seed import COMPANY
@@ -42,6 +43,13 @@ def test_a_revoked_key_is_replaced_from_the_account_menu(qtbot, open_window, san
     dialog = replace_key(qtbot, window)
     assert dialog.windowTitle() == "API key for “Acme”"
     assert dialog.name_edit.text() == "Acme" and dialog.name_edit.isReadOnly()
+    # and it looks it: the dialog's background, not an input's, and no Tab stop
+    palette = dialog.name_edit.palette()
+    assert palette.color(QPalette.ColorRole.Base) == palette.color(QPalette.ColorRole.Window)
+    assert dialog.name_edit.palette().color(QPalette.ColorRole.Base) != (
+        dialog.key_edit.palette().color(QPalette.ColorRole.Base)
+    )
+    assert not dialog.name_edit.focusPolicy() & Qt.FocusPolicy.TabFocus
     assert dialog.key_edit.hasFocus() or not dialog.isActiveWindow()
     dialog.key_edit.setText(sandbox.api_key)
     dialog.save_button.click()
