@@ -146,7 +146,6 @@ def test_close_closes_connections_and_refuses_new_ones(paths: AppPaths) -> None:
 def test_close_waits_for_a_transaction_on_another_thread(tmp_path):
     """Closing a connection another thread is using inside SQLite crashes the process (seen
     when the window closed while a request's history row was being written)."""
-    import threading
 
     db = Database(tmp_path / "app.db")
     entered, release, order = threading.Event(), threading.Event(), []
