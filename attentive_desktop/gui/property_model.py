@@ -24,6 +24,7 @@ from attentive_desktop.gui.property_row import (
     RowState,
     as_mapping,
     listed_order,
+    listed_position,
     looked_up_plan,
     mark_verified,
     parse_pasted,
@@ -333,11 +334,14 @@ class PropertyTableModel(QAbstractTableModel):
     def _insert_blank(self) -> int:
         """Insert a blank row above the first looked-up row (else at the end); its index."""
         position = next((i for i, r in enumerate(self._rows) if r.from_lookup), len(self._rows))
+        self._insert_row(position, PropertyRow())
+        return position
+
+    def _insert_row(self, position: int, row: PropertyRow) -> None:
         self.beginInsertRows(QModelIndex(), position, position)
-        self._rows.insert(position, PropertyRow())
+        self._rows.insert(position, row)
         self._findings.insert(position, ())
         self.endInsertRows()
-        return position
 
     def _looked_up_row(self, name: str) -> int | None:
         return next((i for i, r in enumerate(self._rows) if r.from_lookup and r.name == name), None)
@@ -369,18 +373,8 @@ class PropertyTableModel(QAbstractTableModel):
         renamed). A looked-up row the user removed is not brought back."""
         named = {row.name for row in self._rows}
         for name in sorted({n for n in names if n in self._current} - named, key=listed_order):
-            position = next(
-                (
-                    i
-                    for i, r in enumerate(self._rows)
-                    if r.from_lookup and listed_order(r.name) > listed_order(name)
-                ),
-                len(self._rows),
-            )
-            self.beginInsertRows(QModelIndex(), position, position)
-            self._rows.insert(position, PropertyRow(name, self._current[name], from_lookup=True))
-            self._findings.insert(position, ())
-            self.endInsertRows()
+            row = PropertyRow(name, self._current[name], from_lookup=True)
+            self._insert_row(listed_position(self._rows, name), row)
 
     def _emit_row(self, row: int) -> None:
         self.dataChanged.emit(self.index(row, 0), self.index(row, len(HEADERS) - 1))

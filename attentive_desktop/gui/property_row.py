@@ -207,6 +207,15 @@ def listed_order(name: str) -> tuple[str, str]:
     return name.casefold(), name
 
 
+def listed_position(rows: Sequence[PropertyRow], name: str) -> int:
+    """Where a looked-up row of ``name`` goes among ``rows``: before the first looked-up row
+    listed after it (listed_order), else at the end."""
+    key = listed_order(name)
+    return next(
+        (i for i, r in enumerate(rows) if r.from_lookup and listed_order(r.name) > key), len(rows)
+    )
+
+
 def findings_tooltip(findings: Iterable[Finding]) -> str:
     """Every finding on its own line, prefixed by Error or Warning."""
     return "\n".join(

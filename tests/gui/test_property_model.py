@@ -24,7 +24,7 @@ from attentive_desktop.gui.property_model import (
     RowStateRole,
     SeverityRole,
 )
-from attentive_desktop.gui.property_row import RowState
+from attentive_desktop.gui.property_row import PropertyRow, RowState, listed_position
 
 DISPLAY = Qt.ItemDataRole.DisplayRole
 
@@ -267,6 +267,14 @@ def test_removing_an_edit_lists_the_looked_up_value_again_in_its_place(model):
     assert cell(model, 1, VALUE) == "36" and model.properties() == {"Zip": "75001"}
     model.remove_rows([3])  # a listed row the user removes stays removed
     assert names(model) == ["Zip", "age", "city"]
+
+
+def test_a_looked_up_row_is_listed_by_name_ignoring_case_after_the_edits():
+    rows = [PropertyRow("zip", "1"), PropertyRow("age", "36", from_lookup=True)]
+    rows.append(PropertyRow("City", "Paris", from_lookup=True))
+    assert listed_position(rows, "birthday") == 2  # between "age" and "City"
+    assert listed_position(rows, "aa") == 1  # before "age"; the edit "zip" does not count
+    assert listed_position(rows, "zz") == 3  # after them all
 
 
 def test_renaming_an_edit_lists_the_value_it_no_longer_edits(model):
