@@ -1,8 +1,10 @@
 """What BulkSession's worker jobs need besides the session: where a run writes, the engine
-request for a child-process run, and the errors the jobs raise. No widgets."""
+request for a child-process run, the history recorder of an in-process run, and the errors
+the jobs raise. No widgets."""
 
 from __future__ import annotations
 
+import logging
 from collections.abc import Callable
 from dataclasses import dataclass
 from pathlib import Path
@@ -11,7 +13,10 @@ from typing import TYPE_CHECKING, Any
 if TYPE_CHECKING:
     from attentive_desktop.api.bulk_process import EngineRequest
     from attentive_desktop.gui.worker import CancelToken
+    from attentive_desktop.store.history import HistoryRecord, HistoryStore
     from attentive_desktop.store.journal import Journal
+
+log = logging.getLogger(__name__)
 
 
 @dataclass(frozen=True)
@@ -33,6 +38,28 @@ class StopCheck(Exception):
 
 class NoKeyError(Exception):
     """The account has no API key here."""
+
+
+def failure_recorder(
+    history: HistoryStore | None, account: str, recorded: Callable[[HistoryRecord], None]
+) -> Callable[[Any], None] | None:
+    """An in-process run's on_exchange: each failed attempt goes to ``history`` under
+    ``account`` and is passed to ``recorded``. Like the command line, successes are not kept
+    (a 100,000-row file would bury everything else). None without a history."""
+    if history is None:
+        return None
+
+    def record(exchange: Any) -> None:
+        if exchange.succeeded:
+            return
+        try:
+            stored = history.get(history.append(exchange, account=account))
+        except Exception:
+            return log.exception("could not store a request in the history")
+        if stored is not None:
+            recorded(stored)
+
+    return record
 
 
 def key_for(target: BulkTarget) -> str:

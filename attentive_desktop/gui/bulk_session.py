@@ -8,7 +8,6 @@ the public signals below. With a client_factory (tests' fakes) the BulkRunner ru
 
 from __future__ import annotations
 
-import logging
 import threading
 from collections.abc import Callable, Iterable
 from pathlib import Path
@@ -21,6 +20,7 @@ from attentive_desktop.gui.bulk_jobs import (
     NoKeyError,
     StopCheck,
     engine_request,
+    failure_recorder,
     import_engine,
     key_for,
 )
@@ -31,8 +31,6 @@ if TYPE_CHECKING:
     from attentive_desktop.api.bulk_process import BulkProcess
     from attentive_desktop.store.history import HistoryStore
     from attentive_desktop.store.journal import Journal
-
-log = logging.getLogger(__name__)
 
 MAX_PROBLEMS = 10_000  # dry-run problems kept for the table (all are counted)
 
@@ -171,7 +169,7 @@ class BulkSession(QObject):
             learn=registry.learn_all if registry is not None else None,
             on_progress=self._progress.emit,
             on_row=self._queue_row,
-            on_exchange=self._history_hook(target.account),
+            on_exchange=failure_recorder(self._history, target.account, self._recorded.emit),
         )
         self.runner = runner
         journal = self._journal
@@ -290,25 +288,6 @@ class BulkSession(QObject):
             return AttentiveClient(target.base_url, key, on_exchange=hook)
 
         return make
-
-    def _history_hook(self, account: str) -> Callable[[Any], None] | None:
-        history = self._history
-        if history is None:
-            return None
-
-        def record(exchange: Any) -> None:
-            # Like the command line: a run's failed attempts go to the history, not every
-            # success (a 100,000-row file would bury everything else).
-            if exchange.succeeded:
-                return
-            try:
-                stored = history.get(history.append(exchange, account=account))
-            except Exception:
-                return log.exception("could not store a request in the history")
-            if stored is not None:
-                self._recorded.emit(stored)
-
-        return record
 
     def _submit(
         self, job: Callable[[CancelToken], object], kind: str, done: Callable[[Any], None]
