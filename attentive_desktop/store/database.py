@@ -58,8 +58,9 @@ class Database:
         self._migrations = tuple(migrations)
         self._local = threading.local()
         self._lock = threading.Lock()
-        # Outer transactions under way, so close() waits for them: closing a connection while
-        # another thread is inside sqlite3 with it crashes the process.
+        # Transactions under way (a savepoint inside one counts too), so close() waits for
+        # them: closing a connection while another thread is inside sqlite3 with it crashes
+        # the process.
         self._writers = 0
         self._writers_done = threading.Condition()
         self._connections: list[tuple[threading.Thread, sqlite3.Connection]] = []
