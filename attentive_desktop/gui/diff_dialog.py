@@ -10,7 +10,7 @@ from __future__ import annotations
 from collections.abc import Callable
 from typing import Any
 
-from PySide6.QtCore import Signal
+from PySide6.QtCore import QMargins, QModelIndex, QPersistentModelIndex, QSize, Signal
 from PySide6.QtWidgets import (
     QAbstractItemView,
     QCheckBox,
@@ -19,6 +19,8 @@ from PySide6.QtWidgets import (
     QHeaderView,
     QLabel,
     QPushButton,
+    QStyledItemDelegate,
+    QStyleOptionViewItem,
     QTableView,
     QVBoxLayout,
     QWidget,
@@ -34,6 +36,19 @@ def _identity(text: str) -> str:
     return text
 
 
+ROW_PADDING = 3
+"""Pixels above and below a cell's text: wrapped notes would otherwise touch the grid."""
+
+
+class PaddedCells(QStyledItemDelegate):
+    """The standard delegate, asking for ROW_PADDING more room above and below the text."""
+
+    def sizeHint(
+        self, option: QStyleOptionViewItem, index: QModelIndex | QPersistentModelIndex
+    ) -> QSize:
+        return super().sizeHint(option, index).grownBy(QMargins(0, ROW_PADDING, 0, ROW_PADDING))
+
+
 class DiffTable(QTableView):
     """A read-only view of DiffRows (gui/diff_model.DiffTableModel): Property | Current | New
     | Change | Note.
@@ -45,6 +60,7 @@ class DiffTable(QTableView):
         super().__init__(parent)
         self.diff_model = DiffTableModel(self)
         self.setModel(self.diff_model)
+        self.setItemDelegate(PaddedCells(self))
         self.setObjectName("diffTable")
         self.setAccessibleName("Changes to send")
         self.setEditTriggers(QAbstractItemView.EditTrigger.NoEditTriggers)
@@ -52,7 +68,11 @@ class DiffTable(QTableView):
         self.setSelectionBehavior(QAbstractItemView.SelectionBehavior.SelectRows)
         self.setAlternatingRowColors(True)
         self.setWordWrap(True)
-        self.verticalHeader().setVisible(False)
+        rows = self.verticalHeader()
+        rows.setVisible(False)
+        # Rows follow the note column's width as it changes (the dialog is laid out and
+        # resized after the rows are filled): sized once, they kept the wrap of a narrow column.
+        rows.setSectionResizeMode(QHeaderView.ResizeMode.ResizeToContents)
         header = self.horizontalHeader()
         header.setSectionResizeMode(QHeaderView.ResizeMode.Interactive)
         header.setStretchLastSection(True)
@@ -62,7 +82,6 @@ class DiffTable(QTableView):
     def set_rows(self, rows: Any, mask: Callable[[str], str] = _identity) -> None:
         """Fill the table from core.diff DiffRows."""
         self.diff_model.set_rows(rows, mask)
-        self.resizeRowsToContents()
 
     def texts(self, row: int) -> list[str]:
         """The cell texts of one row (for tests and accessibility checks)."""
