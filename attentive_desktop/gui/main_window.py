@@ -37,6 +37,7 @@ SHORTCUTS = [
     ("Focus the history filter", "Ctrl+F"),
     ("Show or hide history", "Ctrl+H"),
 ]
+QUIT_SHORTCUT = ("Quit", "Ctrl+Q")
 MENU_TITLES = ("&Account", "Ac&tions", "&Edit", "&View", "&Help")
 SANDBOX_ACCOUNT = "Sandbox"
 SESSION_ONLY_NOTICE = (
@@ -359,9 +360,11 @@ class MainWindow(QMainWindow):
 
     def show_shortcuts(self) -> Any:
         """List the keyboard shortcuts (the profile tools' ones too); returns the open box."""
+        from attentive_desktop.gui import bulk_action
         from attentive_desktop.gui.about import PROFILE_TOOL_SHORTCUTS, shortcuts_box
 
-        return shortcuts_box(self, [*SHORTCUTS, *PROFILE_TOOL_SHORTCUTS])
+        bulk = ("Bulk update from CSV", bulk_action.SHORTCUT)
+        return shortcuts_box(self, [*SHORTCUTS, bulk, *PROFILE_TOOL_SHORTCUTS, QUIT_SHORTCUT])
 
     def showEvent(self, event: QShowEvent) -> None:
         """Emit ``shown`` once, after the first show; finish slow set-up after it."""

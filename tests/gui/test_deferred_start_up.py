@@ -7,8 +7,10 @@ before MainWindow.start reports ready; the Bulk dialog is built hidden once star
 
 from __future__ import annotations
 
+import re
+
 import pytest
-from PySide6.QtGui import QAction
+from PySide6.QtGui import QAction, QKeySequence
 from PySide6.QtWidgets import QPushButton
 
 from attentive_desktop.app import build_window
@@ -107,6 +109,25 @@ def test_every_action_exists_once_the_window_reports_ready(qtbot, session) -> No
     assert session.closers.index(window.drafts.shutdown) < session.closers.index(
         session.database.close
     )
+
+
+def test_help_lists_every_shortcut_the_window_answers_to(qtbot, session) -> None:
+    # The sheet is written by hand; Ctrl+B (bulk) and Ctrl+Q (quit) were once left out.
+    window = session.window
+    window.show()
+    qtbot.waitUntil(lambda: window.is_ready)
+    sheet = window.show_shortcuts()
+    listed = [QKeySequence(keys) for keys in re.findall(r"<b>(.*?)</b>", sheet.text())]
+    sheet.close()
+    bound = {
+        action.objectName(): action.shortcut()
+        for action in window.findChildren(QAction)
+        if not action.shortcut().isEmpty()
+    }
+    assert {name for name, keys in ACTIONS.items() if keys} <= set(bound)  # all are built
+    missing = {name: keys.toString() for name, keys in bound.items() if keys not in listed}
+    assert missing == {}
+    assert len(listed) == len(set(listed))  # and none twice
 
 
 def test_complete_runs_once_and_never_after_shutdown(qtbot, sandbox) -> None:

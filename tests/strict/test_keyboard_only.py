@@ -70,6 +70,8 @@ PHONE = "+14155550100"
 HELD = 60.0  # a request the server holds until the test ends (stopping it releases them)
 REQUEST = "Request to be sent"
 BULK = "Bulk update from CSV"
+CATALOG = "UI-created properties"
+PREFERENCES = "Preferences"
 SEND_N = re.compile(r"Send \d+ values?")
 KEY = Qt.Key
 
@@ -568,8 +570,8 @@ def test_esc_cancels_a_slow_lookup_and_a_slow_send(qtbot, open_window, strict_ap
 # the README's shortcuts ---------------------------------------------------------------------
 def test_the_readme_shortcuts_each_do_what_it_says(qtbot, open_window, strict_api):
     """Ctrl+F, Ctrl+L, Ctrl+N, Ctrl+Shift+R (Esc closes it), Ctrl+Delete, Ctrl+H,
-    Ctrl+Shift+M, Ctrl+Shift+Z, Ctrl+Shift+I, Ctrl+B (Esc closes it). Ctrl+Return and Esc on
-    a request are checked above."""
+    Ctrl+Shift+M, Ctrl+Shift+Z, Ctrl+Shift+I, Ctrl+Shift+U and Ctrl+, and Ctrl+B (Esc closes
+    each), Ctrl+Q. Ctrl+Return and Esc on a request are checked above."""
     open_window()
     window = first_run_by_keyboard(qtbot, strict_api)
     press(qtbot, KEY.Key_P, ALT)
@@ -612,9 +614,19 @@ def test_the_readme_shortcuts_each_do_what_it_says(qtbot, open_window, strict_ap
     press(qtbot, KEY.Key_I, CTRL | SHIFT)
     qtbot.waitUntil(lambda: "clientUserId" in window.statusBar().currentMessage())
 
-    press(qtbot, KEY.Key_B, CTRL)
-    bulk = wait_window(qtbot, BULK)
-    qtbot.waitUntil(bulk.isActiveWindow)
-    press(qtbot, KEY.Key_Escape)
-    wait_closed(qtbot, BULK)
+    for keys, modifiers, title in (
+        (KEY.Key_U, CTRL | SHIFT, CATALOG),
+        (KEY.Key_Comma, CTRL, PREFERENCES),
+        (KEY.Key_B, CTRL, BULK),
+    ):
+        activate(qtbot, window)
+        press(qtbot, keys, modifiers)
+        dialog = wait_window(qtbot, title)
+        qtbot.waitUntil(dialog.isActiveWindow)
+        press(qtbot, KEY.Key_Escape)
+        wait_closed(qtbot, title)
     assert strict_api.received("POST") == []
+
+    activate(qtbot, window)
+    press(qtbot, KEY.Key_Q, CTRL)
+    qtbot.waitUntil(lambda: not window.isVisible())
