@@ -8,7 +8,7 @@ from __future__ import annotations
 from collections.abc import Callable
 from typing import Any
 
-from PySide6.QtCore import Qt, QTimer, Signal
+from PySide6.QtCore import QEvent, Qt, QTimer, Signal
 from PySide6.QtGui import QCloseEvent, QShowEvent
 from PySide6.QtWidgets import (
     QMainWindow,
@@ -25,6 +25,7 @@ from attentive_desktop.gui.geometry import restore_window, save_window
 from attentive_desktop.gui.history_pane import HistoryPane
 from attentive_desktop.gui.lookup_form import LookupForm
 from attentive_desktop.gui.property_editor import PropertyEditor
+from attentive_desktop.gui.theme import refresh_status_labels
 
 SHORTCUTS = [
     ("Look up", "Ctrl+L"),
@@ -37,7 +38,6 @@ SHORTCUTS = [
     ("Focus the history filter", "Ctrl+F"),
     ("Show or hide history", "Ctrl+H"),
 ]
-QUIT_SHORTCUT = ("Quit", "Ctrl+Q")
 MENU_TITLES = ("&Account", "Ac&tions", "&Edit", "&View", "&Help")
 SANDBOX_ACCOUNT = "Sandbox"
 SESSION_ONLY_NOTICE = (
@@ -364,7 +364,7 @@ class MainWindow(QMainWindow):
         from attentive_desktop.gui.about import PROFILE_TOOL_SHORTCUTS, shortcuts_box
 
         bulk = ("Bulk update from CSV", bulk_action.SHORTCUT)
-        return shortcuts_box(self, [*SHORTCUTS, bulk, *PROFILE_TOOL_SHORTCUTS, QUIT_SHORTCUT])
+        return shortcuts_box(self, [*SHORTCUTS, bulk, *PROFILE_TOOL_SHORTCUTS, ("Quit", "Ctrl+Q")])
 
     def showEvent(self, event: QShowEvent) -> None:
         """Emit ``shown`` once, after the first show; finish slow set-up after it."""
@@ -372,6 +372,13 @@ class MainWindow(QMainWindow):
         if not self._shown_once:
             self._shown_once = True
             QTimer.singleShot(0, self.shown)
+
+    def changeEvent(self, event: QEvent) -> None:
+        """Re-colour status texts when the system palette changes (light ⇄ dark), once the
+        children and dialogs have the new palette too (Qt tells the window first)."""
+        super().changeEvent(event)
+        if event.type() == QEvent.Type.PaletteChange:
+            QTimer.singleShot(0, self, lambda: refresh_status_labels(self))
 
     # geometry and closing -------------------------------------------------------------------
     def save_geometry(self) -> None:

@@ -15,9 +15,9 @@ from typing import Any
 
 from PySide6.QtCore import QObject, Qt, Signal
 from PySide6.QtGui import QAction, QKeySequence
-from PySide6.QtWidgets import QLabel, QLineEdit, QWidget
+from PySide6.QtWidgets import QLineEdit
 
-from attentive_desktop.gui.theme import MASK_PROPERTY, RAW_TEXT_PROPERTY, set_status_text
+from attentive_desktop.gui.theme import MASK_PROPERTY, RAW_TEXT_PROPERTY, refresh_status_labels
 
 MASK_SETTING = "mask_personal_data"
 
@@ -109,12 +109,3 @@ def _mask_text(text: str) -> str:
     from attentive_desktop.core.masking import mask_text
 
     return mask_text(text)
-
-
-def refresh_status_labels(root: QWidget) -> None:
-    """Re-render every status label under `root` (masked or not, as its window says)."""
-    for label in root.findChildren(QLabel):
-        raw = label.property(RAW_TEXT_PROPERTY)
-        if isinstance(raw, str) and raw:
-            kind = label.property("statusKind") or "info"
-            set_status_text(label, raw, str(kind))

@@ -2,12 +2,13 @@
 
 Everything else follows the system palette; only status colours (error, success) and the
 SANDBOX banner use fixed colours, picked for contrast against both light and dark windows.
+Status texts are re-coloured when the system palette changes (refresh_status_labels).
 """
 
 from __future__ import annotations
 
 from PySide6.QtGui import QColor, QPalette
-from PySide6.QtWidgets import QWidget
+from PySide6.QtWidgets import QLabel, QWidget
 
 # The banner has its own background, so one pair works on both palettes (contrast ≈ 10:1).
 BANNER_BACKGROUND = "#ffb000"
@@ -35,9 +36,11 @@ def palette_status_color(palette: QPalette, kind: str) -> QColor | None:
 
 
 def status_color(widget: QWidget, kind: str) -> QColor:
-    """The text colour for a status of ``kind`` ("error", "warning", "ok", anything else)."""
-    colour = palette_status_color(widget.palette(), kind)
-    return colour or widget.palette().color(QPalette.ColorRole.WindowText)
+    """The text colour for a status of ``kind`` ("error", "warning", "ok", anything else) on
+    the window ``widget`` sits in. The window's palette, not the widget's: a colour style sheet
+    (set_status_text's) freezes the widget's palette as it was, light or dark."""
+    palette = widget.window().palette()
+    return palette_status_color(palette, kind) or palette.color(QPalette.ColorRole.WindowText)
 
 
 MASK_PROPERTY = "maskPersonalData"
@@ -61,3 +64,13 @@ def set_status_text(label: QWidget, text: str, kind: str = "info") -> None:
     label.setText(text)  # type: ignore[attr-defined]
     label.setProperty("statusKind", kind)
     label.setVisible(bool(text))
+
+
+def refresh_status_labels(root: QWidget) -> None:
+    """Re-render every status label under `root`: masked or not, as its window says, in the
+    colours of the palette now in use (MainWindow calls it when the system palette changes)."""
+    for label in root.findChildren(QLabel):
+        raw = label.property(RAW_TEXT_PROPERTY)
+        if isinstance(raw, str) and raw:
+            kind = label.property("statusKind") or "info"
+            set_status_text(label, raw, str(kind))

@@ -21,8 +21,11 @@ from PySide6.QtWidgets import (
 )
 
 from attentive_desktop.app import build_window
+from attentive_desktop.core.diff import diff_properties
 from attentive_desktop.gui.account_dialog import AccountDialog
+from attentive_desktop.gui.diff_dialog import DiffDialog
 from attentive_desktop.gui.main_window import SESSION_ONLY_NOTICE
+from attentive_desktop.gui.theme import palette_status_color, set_status_text
 from attentive_desktop.store.accounts import Account, AccountStore
 from attentive_desktop.store.database import Database
 from attentive_desktop.store.paths import AppPaths
@@ -414,3 +417,32 @@ def test_an_account_learns_its_company_without_a_database_write_on_the_gui_threa
         "Northwind Outfitters (Sandbox)",
         "northwind-outfitters",
     )
+
+
+def text_colour(label: QLabel):
+    return label.palette().color(label.foregroundRole())
+
+
+def test_status_texts_take_the_new_colours_when_the_system_turns_dark(qtbot, open_window, sandbox):
+    # Status colours were fixed when a text was set: a light theme's dark red stayed on a
+    # window the system had since turned dark (macOS does so at dusk), at ~2:1 contrast.
+    from tests.gui.test_cell_colours import DARK, LIGHT, palette
+
+    saved = QGuiApplication.palette()
+    try:
+        QGuiApplication.setPalette(palette(*LIGHT))
+        window = open_window(sandbox_url=sandbox.base_url, sandbox_key=sandbox.api_key).window
+        label = window.editor.result_label
+        set_status_text(label, "No such user.", "error")
+        preview = DiffDialog(diff_properties({}, {"Referral code": "SPRING24"}), "ada", window)
+        preview.show()
+        warning = preview.new_label  # in a dialog of the window's: its own top-level widget
+        assert text_colour(label) == palette_status_color(palette(*LIGHT), "error")
+        assert text_colour(warning) == palette_status_color(palette(*LIGHT), "warning")
+        QGuiApplication.setPalette(palette(*DARK))
+        qtbot.waitUntil(lambda: text_colour(label) == palette_status_color(palette(*DARK), "error"))
+        assert text_colour(warning) == palette_status_color(palette(*DARK), "warning")
+        assert label.text() == "No such user."
+        preview.close()
+    finally:
+        QGuiApplication.setPalette(saved)
