@@ -33,6 +33,8 @@ class RateLimitPacer:
     - Never more than `limit` requests in any window of `window` seconds (own send log).
     - When a response says x-ratelimit-remaining: 0, or a 429 arrives, everyone waits until
       the window that began with the oldest request sent in the last second has passed.
+    - With `share_with(sharers)`, `sharers()` runs (other processes, store/rate_share.py)
+      split the limit: spacing and the per-window cap are for limit / sharers().
     - The limit is learned from x-ratelimit-limit (default `default_limit`). Until the first
       response has been observed only one request goes out (a probe), so a burst cannot
       overrun a limit lower than the default; after `probe_timeout` seconds without any
@@ -63,11 +65,12 @@ class RateLimitPacer:
         self._probe_timeout = probe_timeout
         self._lock = threading.Lock()
         self._limit = default_limit
-        self._next_slot = -math.inf
+        self._last_slot = -math.inf
         self._blocked_until = -math.inf
         self._slots: deque[float] = deque()
         self._observed = False
         self._probe_at: float | None = None
+        self._sharers: Callable[[], int] = lambda: 1
 
     @property
     def limit(self) -> int:
@@ -81,8 +84,17 @@ class RateLimitPacer:
         with self._lock:
             return self._interval()
 
+    def share_with(self, sharers: Callable[[], int]) -> None:
+        """Split the limit with other senders from now on: `sharers()` (called under the
+        pacer's lock, so it must be cheap) is how many share it, this one included."""
+        with self._lock:
+            self._sharers = sharers
+
+    def _share(self) -> int:
+        return max(1, self._sharers())
+
     def _interval(self) -> float:
-        return self._window / (self._limit * self._safety)
+        return self._window * self._share() / (self._limit * self._safety)
 
     def _prune(self, now: float) -> None:
         horizon = now - self._window - self._window_margin
@@ -97,10 +109,13 @@ class RateLimitPacer:
                 return None
             if self._probe_at is None:
                 self._probe_at = now
-        slot = max(now, self._next_slot, self._blocked_until)
-        if len(self._slots) >= self._limit:
-            slot = max(slot, self._slots[-self._limit] + self._window + self._window_margin)
-        self._next_slot = slot + self._interval()
+        # Spaced from the last slot at the interval of now: a lower limit learned, or a run
+        # joining, slows the very next request, not the one after it.
+        slot = max(now, self._last_slot + self._interval(), self._blocked_until)
+        cap = max(1, self._limit // self._share())
+        if len(self._slots) >= cap:
+            slot = max(slot, self._slots[-cap] + self._window + self._window_margin)
+        self._last_slot = slot
         self._slots.append(slot)
         return slot
 
@@ -135,13 +150,8 @@ class RateLimitPacer:
         with self._lock:
             now = self._clock()
             self._observed = True
-            if limit is not None and 1 <= limit <= 1_000_000 and limit != self._limit:
-                old_interval = self._interval()
+            if limit is not None and 1 <= limit <= 1_000_000:
                 self._limit = limit
-                if self._next_slot > -math.inf:
-                    # Slowing down applies to the very next request, not the one after it.
-                    last_slot = self._next_slot - old_interval
-                    self._next_slot = max(self._next_slot, last_slot + self._interval())
             if status == 429 or (remaining is not None and remaining <= 0):
                 self._prune(now)
                 recent = [s for s in self._slots if now - self._window < s <= now]

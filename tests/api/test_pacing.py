@@ -78,6 +78,37 @@ def test_a_burst_against_a_fixed_window_is_never_refused_and_keeps_95_percent(fa
     assert (sends - 1) / elapsed >= 0.95 * limit
 
 
+def test_two_runs_sharing_the_limit_each_keep_to_half_of_it(fake_time):
+    # What is left of a 150/s window for one of two runs on the same account: 75 a second.
+    pacer = make_pacer(fake_time)
+    pacer.share_with(lambda: 2)
+    server = FixedWindowServer(fake_time, 75)
+    start = fake_time.now
+    sends = 300
+    for _ in range(sends):
+        pacer.acquire()
+        status, _ = server.hit()
+        pacer.observe(status, headers(150, 100))  # the server still advertises 150
+    rate = (sends - 1) / (fake_time.now - start)
+    assert server.refused == 0
+    assert 0.95 * 75 <= rate <= 75
+
+
+def test_a_run_joining_or_leaving_changes_the_very_next_request(fake_time):
+    sharers = [1]
+    pacer = make_pacer(fake_time)
+    pacer.share_with(lambda: sharers[0])
+    times = []
+    for count in (1, 1, 3, 3, 1):
+        sharers[0] = count
+        pacer.acquire()
+        times.append(fake_time.now)
+        pacer.observe(200, headers(150, 100))
+    gaps = [b - a for a, b in itertools.pairwise(times)]
+    single = 1 / (150 * 0.97)
+    assert gaps == pytest.approx([single, 3 * single, 3 * single, single])
+
+
 def test_probe_holds_others_until_the_first_answer(fake_time):
     polls = 0
 
