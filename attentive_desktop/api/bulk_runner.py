@@ -49,6 +49,7 @@ from attentive_desktop.store.journal import (
     BulkRun,
     Journal,
 )
+from attentive_desktop.store.rate_share import FOLDER_NAME, RateShare, scope_of
 
 _BATCH = 50  # rows journaled as pending per commit, before they are queued for sending
 _STATE_WINDOW = 5000  # journaled row states read at a time when resuming
@@ -68,7 +69,8 @@ class BulkRunner(RunControls):
     A 401 or 403 stops the run (every other row would fail the same way), as do
     ``_MAX_TRANSIENT_IN_A_ROW`` rows in a row failing for network/server reasons; the run can
     be resumed later. ``learn(pairs)`` is told the properties of each sent row (e.g.
-    SchemaRegistry.learn_all); ``on_exchange`` receives every request attempt.
+    SchemaRegistry.learn_all); ``on_exchange`` receives every request attempt. Runs on one
+    account at once split its rate limit (store/rate_share.py; they meet in ``share_dir``).
     """
 
     def __init__(
@@ -85,6 +87,7 @@ class BulkRunner(RunControls):
         on_row: Callable[[RowOutcome], None] | None = None,
         on_exchange: Callable[[Exchange], None] | None = None,
         clock: Callable[[], float] = time.monotonic,
+        share_dir: Path | None = None,
     ) -> None:
         if workers < 1:
             raise ValueError("workers must be at least 1")
@@ -99,9 +102,11 @@ class BulkRunner(RunControls):
         self.on_row = on_row
         self._on_exchange = on_exchange
         self._clock = clock
+        self._share_dir = share_dir or journal.database.path.parent / FOLDER_NAME
         self._cond = threading.Condition()
         self._local = threading.local()
         self._client: AttentiveClient | None = None
+        self._share: RateShare | None = None
         self._reset(total=0)
 
     def _reset(self, total: int) -> None:
@@ -139,6 +144,7 @@ class BulkRunner(RunControls):
                 eta=left / rate if rate > 0 else (0.0 if not left else None),
                 elapsed=now - self._started,
                 paused=self._paused,
+                sharing=self._share.sharers if self._share is not None else 1,
             )
 
     # -- running ---------------------------------------------------------------------------
@@ -185,6 +191,13 @@ class BulkRunner(RunControls):
             self._client = client
             if self._cancelled:
                 client.cancel()
+        with RateShare(self._share_dir, scope_of(run.base_url, run.account)) as share:
+            self._share = share
+            client.pacer.share_with(lambda: share.sharers)
+            self._send_rows(run, client)
+        return self._finish(run)
+
+    def _send_rows(self, run: BulkRun, client: AttentiveClient) -> None:
         jobs: queue.Queue[CsvRow | None] = queue.Queue(maxsize=self._workers * 2)
         threads = [
             threading.Thread(
@@ -214,7 +227,6 @@ class BulkRunner(RunControls):
             with self._cond:
                 self._client = None
             client.close()
-        return self._finish(run)
 
     def _finish(self, run: BulkRun) -> BulkSummary:
         if self._fatal is not None:

@@ -30,7 +30,8 @@ class BulkProgress:
     """A snapshot of a run: rows done (sent + failed + skipped) of ``total``.
 
     ``rate`` is requests answered per second over the last few seconds; ``eta`` the seconds
-    left at that rate (None until there is a rate).
+    left at that rate (None until there is a rate). ``sharing`` is how many runs on this
+    computer (this one included) split the account's rate limit now.
     """
 
     done: int
@@ -42,6 +43,7 @@ class BulkProgress:
     eta: float | None
     elapsed: float
     paused: bool
+    sharing: int = 1
 
 
 @dataclass(frozen=True)

@@ -20,6 +20,8 @@ def render(progress: BulkProgress, width: int = 80) -> str:
     total = max(progress.total, 0)
     fraction = progress.done / total if total else 1.0
     status = "paused" if progress.paused else f"ETA {format_duration(progress.eta)}"
+    if progress.sharing > 1:  # other runs on the account take their part of its rate limit
+        status += f" (limit shared by {progress.sharing} runs)"
     tail = (
         f" {fraction:4.0%} {progress.done}/{total} {progress.rate:5.1f}/s {status}"
         f"  sent {progress.sent} failed {progress.failed} skipped {progress.skipped}"

@@ -232,10 +232,20 @@ def format_eta(seconds: float | None) -> str:
 
 
 def describe_progress(progress: Any) -> str:
-    """ "412 of 1,000 rows · 148.2 rows/s · 0:04 left" for a BulkProgress (+ "paused")."""
+    """ "412 of 1,000 rows · 148.2 rows/s · 0:04 left" for a BulkProgress (+ who shares the
+    rate limit, + "paused")."""
     text = (
         f"{progress.done:,} of {progress.total:,} rows · {progress.sent:,} sent, "
         f"{progress.failed:,} failed, {progress.skipped:,} skipped · "
         f"{progress.rate:,.1f} rows/s · {format_eta(progress.eta)} left"
     )
-    return text + (" · paused" if progress.paused else "")
+    return text + sharing_note(progress.sharing) + (" · paused" if progress.paused else "")
+
+
+def sharing_note(sharing: int) -> str:
+    """Why the rate is lower than usual: other runs on the account on this computer."""
+    others = sharing - 1
+    if others < 1:
+        return ""
+    runs = "another bulk run" if others == 1 else f"{others} other bulk runs"
+    return f" · the account's rate limit is shared with {runs}"

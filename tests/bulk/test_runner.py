@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import os
 import threading
 import time
 from collections import Counter
@@ -11,19 +12,10 @@ import pytest
 from attentive_desktop.api.bulk import BulkRunner, ResumeError
 from attentive_desktop.sandbox import SANDBOX_API_KEY, SANDBOX_READONLY_KEY
 from attentive_desktop.store.journal import SENT
+from attentive_desktop.store.rate_share import FOLDER_NAME, SUFFIX, scope_of
+from tests.waiting import wait_until
 
 from .support import numbered_csv, phone
-
-
-def wait_until(condition, timeout: float = 10.0) -> bool:
-    """Poll ``condition`` until it is true or ``timeout`` passes (no fixed sleeps)."""
-    deadline = time.monotonic() + timeout
-    tick = threading.Event()
-    while not condition():
-        if time.monotonic() > deadline:
-            return False
-        tick.wait(0.005)
-    return True
 
 
 def posts(sandbox):
@@ -52,6 +44,28 @@ def test_run_at_a_low_limit_completes_every_row(sandbox, client_factory, journal
     assert dones == sorted(dones) and dones[-1] == 60
     assert snapshots[-1].eta == 0.0 and snapshots[-1].sent == 60
     assert journal.get_run(summary.run_id).status == "completed"
+
+
+def test_a_run_beside_another_on_the_same_account_takes_half_the_limit(
+    sandbox, client_factory, journal, write_csv, tmp_path
+):
+    # Two runs on one key, each paced to the whole limit, had a quarter of their requests
+    # refused (bench/bulk_throughput.py --concurrent 2). Here the other run is a live lease.
+    sandbox.set_rate_limit(20)
+    share_dir = tmp_path / "data" / FOLDER_NAME
+    share_dir.mkdir()
+    other = share_dir / f"{scope_of(sandbox.base_url, 'test')}-other{SUFFIX}"
+    other.touch()
+    later = time.time() + 120
+    os.utime(other, (later, later))  # alive for the whole run
+    path = write_csv(numbered_csv(20))
+    summary = BulkRunner(client_factory, journal, workers=8).run(
+        path, account="test", base_url=sandbox.base_url
+    )
+    assert (summary.status, summary.sent) == ("completed", 20)
+    assert Counter(r.status for r in posts(sandbox))[429] <= 1
+    assert summary.elapsed >= 1.5  # 20 rows at 10/s, not at 20/s (~1 s)
+    assert list(share_dir.iterdir()) == [other]  # its own lease is gone with it
 
 
 def test_pause_stops_new_requests_until_resume(sandbox, client_factory, journal, write_csv):
@@ -185,7 +199,8 @@ def test_read_only_key_stops_the_run_and_keeps_the_key_out(
     report = tmp_path / "report.csv"
     journal.export_report(summary.run_id, report)
     database.close()
-    for file in [report, *database.path.parent.iterdir()]:
+    files = [path for path in database.path.parent.rglob("*") if path.is_file()]
+    for file in [report, *files]:
         data = file.read_bytes()
         assert SANDBOX_READONLY_KEY.encode() not in data
         assert SANDBOX_API_KEY.encode() not in data

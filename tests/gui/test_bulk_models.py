@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+import dataclasses
+
 from PySide6.QtCore import QModelIndex, Qt
 
 from attentive_desktop.api.bulk import BulkProgress, RowOutcome
@@ -149,6 +151,11 @@ def test_progress_text_has_rate_and_eta():
     assert "148.2 rows/s" in text and "0:04 left" in text and "paused" not in text
     assert format_eta(None) == "—"
     assert format_eta(3725) == "1:02:05"
+    assert "shared" not in text
+    shared = describe_progress(dataclasses.replace(progress, sharing=2, rate=72.1))
+    assert "72.1 rows/s" in shared
+    assert "the account's rate limit is shared with another bulk run" in shared
+    assert "with 2 other bulk runs" in describe_progress(dataclasses.replace(progress, sharing=3))
 
 
 def test_results_proxy_answers_every_role_of_a_cell_as_data_does():
