@@ -8,6 +8,7 @@ not sent unless the user ticks "Send unchanged values too".
 from __future__ import annotations
 
 from collections.abc import Callable
+from html import escape
 from typing import Any
 
 from PySide6.QtCore import QMargins, QModelIndex, QPersistentModelIndex, QSize, Signal
@@ -91,6 +92,10 @@ class DiffTable(QTableView):
 class DiffDialog(QDialog):
     """Preview of a send to a looked-up user; Send posts only what the preview says.
 
+    ``writing_to`` ("Writing to: <company> (<domain>)") names the account the send goes to,
+    in bold above the buttons: the last look before a write is the one that catches the wrong
+    account.
+
     Signals: confirmed(object dict[str, str] properties to send).
     """
 
@@ -103,6 +108,7 @@ class DiffDialog(QDialog):
         parent: QWidget | None = None,
         *,
         mask: Callable[[str], str] = _identity,
+        writing_to: str = "",
     ) -> None:
         super().__init__(parent)
         self.setObjectName("diffDialog")
@@ -135,6 +141,11 @@ class DiffDialog(QDialog):
         self.unchanged_box.setObjectName("sendUnchangedCheck")
         self.unchanged_box.setAccessibleName("Send unchanged values too")
         self.unchanged_box.setVisible(any(r.kind.name == "UNCHANGED" for r in diff.rows))
+        self.target_label = QLabel(f"<b>{escape(writing_to)}</b>", self)
+        self.target_label.setObjectName("diffTarget")
+        self.target_label.setAccessibleName(writing_to)
+        self.target_label.setWordWrap(True)
+        self.target_label.setVisible(bool(writing_to))
         buttons = QDialogButtonBox(self)
         self.send_button = QPushButton("Send", self)
         self.send_button.setObjectName("diffSendButton")
@@ -152,6 +163,7 @@ class DiffDialog(QDialog):
         layout.addWidget(self.summary_label)
         layout.addWidget(self.new_label)
         layout.addWidget(self.unchanged_box)
+        layout.addWidget(self.target_label)
         layout.addWidget(buttons)
         self._update_button()
 

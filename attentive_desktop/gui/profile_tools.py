@@ -206,7 +206,13 @@ class ProfileTools(QObject):
         from attentive_desktop.gui.diff_dialog import DiffDialog
 
         diff = diff_properties(before, properties, self.schema)
-        dialog = DiffDialog(diff, user.describe(), self.window, mask=self.privacy.mask)
+        dialog = DiffDialog(
+            diff,
+            user.describe(),
+            self.window,
+            mask=self.privacy.mask,
+            writing_to=self.window.editor.target,
+        )
         dialog.confirmed.connect(go)
         dialog.finished.connect(dialog.deleteLater)
         self.dialog = dialog

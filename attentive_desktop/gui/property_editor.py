@@ -218,6 +218,11 @@ class PropertyEditor(QWidget):
         self._lookup_running = running
         self._update_send()
 
+    @property
+    def target(self) -> str:
+        """The "Writing to: …" line beside Send, as shown."""
+        return self.target_label.text()
+
     def set_target(self, text: str) -> None:
         """The "Writing to: <company> (<domain>)" line beside Send."""
         self.target_label.setText(text)

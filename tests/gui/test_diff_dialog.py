@@ -35,6 +35,17 @@ def test_rows_are_as_tall_as_their_notes_wrap_at_the_width_shown(qtbot):
     assert table.rowHeight(0) >= two_lines + 2 * ROW_PADDING  # and does not touch the grid
 
 
+def test_the_account_written_to_is_named_above_the_buttons_and_escaped(qtbot):
+    diff = diff_properties(CURRENT, EDITS)
+    dialog = DiffDialog(diff, "+14155550100", writing_to="Writing to: A&B <Co> (ab)")
+    qtbot.addWidget(dialog)
+    assert dialog.target_label.text() == "<b>Writing to: A&amp;B &lt;Co&gt; (ab)</b>"
+    assert dialog.target_label.accessibleName() == "Writing to: A&B <Co> (ab)"
+    quiet = DiffDialog(diff, "+14155550100")
+    qtbot.addWidget(quiet)
+    assert quiet.target_label.isHidden()
+
+
 def test_rows_follow_the_note_column_when_the_dialog_is_resized(qtbot):
     dialog = shown_dialog(qtbot, 760)
     table = dialog.table

@@ -106,6 +106,9 @@ def test_diff_shows_current_to_new_flags_new_attributes_and_skips_unchanged(
         rows["Referral code"][3] == "creates a new attribute: its type will be Number from now on"
     )
     assert "'Referral code'" in dialog.new_label.text()
+    assert dialog.target_label.isVisible()  # the account, once more, before the write
+    assert dialog.target_label.accessibleName() == window.editor.target
+    assert window.editor.target.startswith("Writing to: ") and "(" in window.editor.target
     assert dialog.unchanged_box.isVisible()
     assert dialog.send_button.text() == "Send 2 values"
     dialog.unchanged_box.setChecked(True)
