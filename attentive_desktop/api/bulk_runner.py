@@ -238,22 +238,10 @@ class BulkRunner(RunControls):
         elif self._cancelled:
             status = CANCELLED
         self._journal.set_status(run.id, status)
-        counts = self._journal.counts(run.id)
         if self.on_progress is not None:
             self.on_progress(self.progress())
-        final = sum(counts[s] for s in DONE_STATES) + counts[FAILED]
-        return BulkSummary(
-            run_id=run.id,
-            status=status,
-            total=run.total_rows,
-            sent=counts[SENT],
-            failed=counts[FAILED],
-            skipped_invalid=counts[SKIPPED_INVALID],
-            skipped_empty=counts[SKIPPED_EMPTY],
-            pending=max(0, run.total_rows - final),
-            elapsed=self._clock() - self._started,
-            error=self._stop_reason,
-        )
+        elapsed = self._clock() - self._started
+        return BulkSummary.of_run(self._journal, run, status, elapsed, self._stop_reason)
 
     def _tick(self, finished: threading.Event) -> None:
         while not finished.wait(self._interval):

@@ -14,7 +14,16 @@ from attentive_desktop.api.exchange import Exchange
 from attentive_desktop.core.bulk_rows import BulkCsvReader
 from attentive_desktop.core.csv_input import BulkFileError, count_records
 from attentive_desktop.core.validation import SchemaView
-from attentive_desktop.store.journal import COMPLETED, BulkRun, Journal
+from attentive_desktop.store.journal import (
+    COMPLETED,
+    DONE_STATES,
+    FAILED,
+    SENT,
+    SKIPPED_EMPTY,
+    SKIPPED_INVALID,
+    BulkRun,
+    Journal,
+)
 
 DEFAULT_WORKERS = 24
 ClientFactory = Callable[[Callable[[Exchange], None]], AttentiveClient]
@@ -71,6 +80,26 @@ class BulkSummary:
     pending: int
     elapsed: float
     error: str | None = None
+
+    @classmethod
+    def of_run(
+        cls, journal: Journal, run: BulkRun, status: str, elapsed: float, error: str | None
+    ) -> BulkSummary:
+        """How ``run`` ended, counted from its journaled row states."""
+        counts = journal.counts(run.id)
+        final = sum(counts[s] for s in DONE_STATES) + counts[FAILED]
+        return cls(
+            run_id=run.id,
+            status=status,
+            total=run.total_rows,
+            sent=counts[SENT],
+            failed=counts[FAILED],
+            skipped_invalid=counts[SKIPPED_INVALID],
+            skipped_empty=counts[SKIPPED_EMPTY],
+            pending=max(0, run.total_rows - final),
+            elapsed=elapsed,
+            error=error,
+        )
 
     @property
     def all_sent(self) -> bool:
