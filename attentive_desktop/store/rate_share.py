@@ -3,7 +3,7 @@
 Attentive counts requests per key, not per process: two bulk runs on one account at once
 (the window's and one on the command line, or two windows) each paced to the full limit sent
 twice too many requests, and a quarter of them came back 429 (bench/bulk_throughput.py
---concurrent 2 measures it). Each run now holds a lease: an empty file in a folder beside the
+--concurrent 2 measures it). So each run holds a lease: an empty file in a folder beside the
 database, named by the scope it writes to (a digest of the base URL and account name, never
 the key) and touched every HEARTBEAT seconds. A run counts the live leases of its scope and
 paces itself to limit / count. A lease not touched for TTL seconds belongs to a process that
