@@ -8,14 +8,13 @@ import pty
 import signal
 import subprocess
 import sys
-import threading
-import time
 from collections import Counter
 
 from attentive_desktop.sandbox import SANDBOX_API_KEY, SANDBOX_READONLY_KEY
 from attentive_desktop.store.database import Database
 from attentive_desktop.store.journal import SENT, Journal
 from attentive_desktop.store.paths import AppPaths
+from tests.waiting import wait_until
 
 from .support import ROOT, cli_env, spawn_cli, write_numbered
 
@@ -151,10 +150,7 @@ def test_killed_run_resumes_without_losing_or_double_counting(
             runs = journal.runs(1)
             return journal.counts(runs[0].id)[SENT] if runs else 0
 
-        deadline = time.monotonic() + 20
-        tick = threading.Event()
-        while sent_so_far() < 15 and time.monotonic() < deadline and proc.poll() is None:
-            tick.wait(0.01)
+        wait_until(lambda: sent_so_far() >= 15 or proc.poll() is not None, timeout=20)
         assert sent_so_far() >= 15, "the run did not get going"
         proc.send_signal(signal.SIGKILL)
     finally:
